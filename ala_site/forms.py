@@ -1,0 +1,30 @@
+from django import forms
+
+from .consent import CATEGORIES
+
+
+class CookieConsentForm(forms.Form):
+    ACCEPT_ALL = "accept_all"
+    REJECT = "reject"
+    SAVE = "save"
+
+    choice = forms.ChoiceField(
+        choices=[(ACCEPT_ALL, "Accept all"), (REJECT, "Reject non-essential"), (SAVE, "Save my choices")],
+        error_messages={"required": "Choose one of the buttons.", "invalid_choice": "Choose one of the buttons."},
+    )
+    categories = forms.MultipleChoiceField(
+        label="Optional cookies",
+        choices=[(name, label) for name, (label, _) in CATEGORIES.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not a cookie category."},
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
+
+    def accepted(self):
+        choice = self.cleaned_data["choice"]
+        if choice == self.ACCEPT_ALL:
+            return set(CATEGORIES)
+        if choice == self.REJECT:
+            return set()
+        return set(self.cleaned_data["categories"])

@@ -1,0 +1,83 @@
+"""Cached page sections: the landing page's parts and the chrome of every page.
+
+Each section is rendered once and kept in the cache under a key that carries a
+version. Saving or deleting a model that lists the section in its
+`cache_sections` bumps the version (see `bump_on_change` in apps.py), so an edit
+in admin shows on the next request while a busy page costs a few cache reads.
+
+A section function returns its template context, and may add `cache_until`: the
+moment its content changes by the clock alone (a promo's publish window opening
+or closing), so a scheduled change is never served late.
+"""
+
+import functools
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+
+def _version_key(name):
+    return f"section-version:{name}"
+
+
+def section_version(name):
+    version = cache.get(_version_key(name))
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(_version_key(name), version, None)
+    return version
+
+
+def bump(*names):
+    for name in names:
+        cache.set(_version_key(name), uuid.uuid4().hex, None)
+
+
+def render_section(key_name, depends_on, template, build_context):
+    versions = "-".join(section_version(name) for name in depends_on)
+    key = f"section:{key_name}:{versions}"
+    html = cache.get(key)
+    if html is None:
+        context = build_context()
+        cache_until = context.pop("cache_until", None)
+        timeout = settings.SECTION_CACHE_SECONDS
+        if cache_until is not None:
+            seconds_left = int((cache_until - timezone.now()).total_seconds()) + 1
+            timeout = max(1, min(timeout, seconds_left))
+        html = render_to_string(template, context)
+        cache.set(key, html, timeout)
+    return mark_safe(html)
+
+
+def section_tag(register, depends_on, template):
+    """Register a template tag `{% <function name> %}` that renders a cached section.
+
+    `depends_on` names the content (one name or several) whose change refreshes it.
+
+    The decorated function takes no arguments and returns the template's context.
+    Sections depend on nothing about the request (no user, no consent), which is
+    what makes them safe to share between visitors.
+    """
+
+    names = (depends_on,) if isinstance(depends_on, str) else tuple(depends_on)
+
+    def decorator(build_context):
+        @functools.wraps(build_context)
+        def tag():
+            return render_section(build_context.__name__, names, template, build_context)
+
+        register.simple_tag(tag, name=build_context.__name__)
+        return build_context
+
+    return decorator
+
+
+def next_change(*datetimes):
+    """The earliest future moment among the given ones (None when there is none)."""
+    now = timezone.now()
+    future = [moment for moment in datetimes if moment is not None and moment > now]
+    return min(future, default=None)

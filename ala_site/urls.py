@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.static import serve
+
+from . import views
+from .sitemaps import StaticPagesSitemap
+
+# Apps add their own entries here as they gain public pages.
+sitemaps = {"pages": StaticPagesSitemap}
+
+admin.site.site_header = "ALA portal administration"
+admin.site.site_title = "ALA portal admin"
+admin.site.index_title = "Content and operations"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cookies/", views.cookie_settings, name="cookie_settings"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # In production the web server (or a storage service) serves uploads.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

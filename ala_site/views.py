@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import consent as cookie_consent
+from .forms import CookieConsentForm
+from .ratelimit import rate_limit
+
+
+@require_GET
+def home(request):
+    return render(request, "home.html")
+
+
+def _safe_next(request, candidate):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("cookies", limit=30, period=60)
+def cookie_settings(request):
+    current = cookie_consent.get_consent(request)
+    if request.method == "POST":
+        form = CookieConsentForm(request.POST)
+        if form.is_valid():
+            accepted = form.accepted()
+            destination = _safe_next(request, form.cleaned_data["next"]) or reverse("cookie_settings")
+            response = redirect(destination)
+            cookie_consent.store(response, request, accepted)
+            messages.success(request, "Your cookie choices are saved.")
+            return response
+        status = 400
+    else:
+        form = CookieConsentForm(
+            initial={"categories": sorted(current.accepted), "next": _safe_next(request, request.GET.get("next"))}
+        )
+        status = 200
+    context = {
+        "form": form,
+        "necessary": cookie_consent.NECESSARY,
+        "categories": [
+            (name, label, description, current.allows(name))
+            for name, (label, description) in cookie_consent.CATEGORIES.items()
+        ],
+        "hide_consent_banner": True,
+    }
+    return render(request, "ala_site/cookies.html", context, status=status)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError as error:
+        checks["database"] = f"error: {error.__class__.__name__}"
+    try:
+        cache.set("healthz", "ok", 10)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error: value not kept"
+    except Exception as error:  # any backend failure means unhealthy, not a 500
+        checks["cache"] = f"error: {error.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /cookies/",
+        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
