@@ -28,3 +28,18 @@ class CookieConsentForm(forms.Form):
         if choice == self.REJECT:
             return set()
         return set(self.cleaned_data["categories"])
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see and bots fill in; a filled one rejects the submission."""
+
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("This submission looks automated. Leave the last field empty.")
+        return ""

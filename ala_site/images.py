@@ -33,6 +33,10 @@ def refresh_rendition(image, rendition, max_width):
         if rendition:
             rendition.delete(save=False)
         return
+    if not image._committed:
+        # A new upload: store it now (as the model's save would) so the check below sees the
+        # name storage gives it, which differs from the uploaded one when that name is taken.
+        image.save(image.name, image.file, save=False)
     stem = PurePosixPath(image.name).stem
     if rendition and PurePosixPath(rendition.name).name.startswith(f"{stem}-{max_width}w"):
         return

@@ -8,9 +8,11 @@ from django.template.response import TemplateResponse
 
 
 def client_address(request):
-    # Behind the production proxy REMOTE_ADDR is the proxy; it passes the client on.
+    # Behind the production proxy REMOTE_ADDR is the proxy; it appends the address it saw to
+    # X-Forwarded-For. Only that last entry is the proxy's word: earlier ones come from the
+    # client, who could vary them to escape the limit.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "unknown")
+    return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR", "unknown")
 
 
 def is_rate_limited(request, scope, limit, period):

@@ -41,8 +41,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "axes",
     "ala_site",
     "membership",
+    "payments",
+    "store",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "ala_site.consent.ConsentCSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ala_site.urls"
@@ -96,6 +100,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while an account/address is locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force protection: 5 failed logins for one email from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -143,6 +157,26 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+# Payments (django-payments; the store's Payment model). PAYMENT_VARIANT picks the provider:
+# "dummy" (the default, for development and tests: a form where you choose the outcome) or
+# "stripe" (production: needs STRIPE_SECRET_KEY, and STRIPE_WEBHOOK_SECRET for the webhook that
+# Stripe calls at SITE_URL/payments/process/stripe/). `manage.py check --deploy` warns on "dummy".
+PAYMENT_MODEL = "store.Payment"
+PAYMENT_VARIANT = env.str("PAYMENT_VARIANT", default="dummy")
+PAYMENT_VARIANTS = {"dummy": ("payments.dummy.DummyProvider", {})}
+if env.str("STRIPE_SECRET_KEY", default=""):
+    PAYMENT_VARIANTS["stripe"] = (
+        "payments.stripe.StripeProviderV3",
+        {"api_key": env.str("STRIPE_SECRET_KEY"), "endpoint_secret": env.str("STRIPE_WEBHOOK_SECRET", default=None)},
+    )
+    # The checkout form's redirect chain ends on Stripe's hosted page.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("https://checkout.stripe.com")
+if PAYMENT_VARIANT not in PAYMENT_VARIANTS:
+    raise ImproperlyConfigured(f"PAYMENT_VARIANT={PAYMENT_VARIANT!r} is not set up (stripe needs STRIPE_SECRET_KEY).")
+# Absolute links the provider sends buyers back to are built on SITE_URL.
+PAYMENT_HOST = SITE_URL.split("://", 1)[-1]
+PAYMENT_USES_SSL = SITE_URL.startswith("https://")
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -4,11 +4,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
+from membership import views as membership_views
+from store.sitemaps import ProductSitemap
+
 from . import views
 from .sitemaps import StaticPagesSitemap
 
 # Apps add their own entries here as they gain public pages.
-sitemaps = {"pages": StaticPagesSitemap}
+sitemaps = {"pages": StaticPagesSitemap, "store": ProductSitemap}
 
 admin.site.site_header = "ALA portal administration"
 admin.site.site_title = "ALA portal admin"
@@ -18,6 +21,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cookies/", views.cookie_settings, name="cookie_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("membership/", include("membership.urls")),
+    path("donate/", membership_views.donate, name="donate"),
+    path("store/", include("store.urls")),
+    path("payments/", include("payments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,8 +1,17 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
+
+from ala_site.emails import send_templated_email_on_commit
+from ala_site.models import TrackedModel
 
 
 class UserManager(BaseUserManager):
@@ -38,6 +47,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    email_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person confirmed the address by the emailed link."
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -63,5 +75,260 @@ class User(AbstractUser):
 
     @property
     def is_member(self):
-        """The one question other apps ask. Nobody is a member until memberships are sold."""
+        """The one question other apps ask: does this person hold a current membership?"""
+        if not hasattr(self, "_is_member"):
+            self._is_member = Membership.objects.current().filter(user=self).exists()
+        return self._is_member
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
+
+    def verify_email(self):
+        """Mark the address confirmed; a paid membership that waited for it starts now."""
+        if self.email_verified_at is None:
+            self.email_verified_at = timezone.now()
+            self.save(update_fields=["email_verified_at"])
+        membership = Membership.objects.filter(user=self).first()
+        if membership:
+            membership.start_paid_terms()
+
+
+class MembershipType(TrackedModel):
+    """A kind of membership with its annual dues (Individual Type I, Student, ...)."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True)
+    annual_dues = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    summary = models.CharField(max_length=200, blank=True, help_text="One line shown under the name.")
+    eligibility = models.TextField(help_text="Who may choose this type; the applicant confirms it.")
+    benefits = models.TextField(blank=True, help_text="One benefit per line.")
+    is_active = models.BooleanField("offered", default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    cache_sections = ("membership",)
+
+    class Meta:
+        ordering = ["order", "annual_dues"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def benefit_list(self):
+        return [line.strip() for line in self.benefits.splitlines() if line.strip()]
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """Active and not past the expiry date, computed now rather than trusted from status."""
+        today = today or timezone.localdate()
+        return self.filter(status=Membership.Status.ACTIVE, expires_on__gte=today)
+
+    def lapsed(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status=Membership.Status.ACTIVE, expires_on__lt=today)
+
+    def expiring_on(self, day):
+        return self.current().filter(expires_on=day)
+
+
+class Membership(TrackedModel):
+    """A person's membership: one per person, made of yearly terms (see MembershipTerm)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending (awaiting payment or email confirmation)"
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    membership_type = models.ForeignKey(MembershipType, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    member_since = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    news_emails = models.BooleanField("association news by email", default=True)
+    advocacy_emails = models.BooleanField("advocacy alerts by email", default=False)
+    elearning_emails = models.BooleanField("eLearning announcements by email", default=False)
+    eligibility_confirmed_at = models.DateTimeField(null=True, blank=True)
+    code_of_conduct_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self):
+        return f"{self.user} ({self.membership_type})"
+
+    @property
+    def is_current(self):
+        return (
+            self.status == self.Status.ACTIVE
+            and self.expires_on is not None
+            and self.expires_on >= timezone.localdate()
+        )
+
+    @property
+    def display_status(self):
+        if self.status == self.Status.ACTIVE and not self.is_current:
+            return "Expired"
+        return self.get_status_display()
+
+    def new_term(self, membership_type=None):
+        """A pending term of one year, to be paid through the store's checkout."""
+        membership_type = membership_type or self.membership_type
+        return self.terms.create(membership_type=membership_type, dues=membership_type.annual_dues)
+
+    def start_paid_terms(self):
+        """Start every paid term that waits, one after another; needs a confirmed email."""
+        if not self.user.email_verified:
+            return []
+        started = []
+        with transaction.atomic():
+            membership = type(self).objects.select_for_update().get(pk=self.pk)
+            for term in membership.terms.filter(status=MembershipTerm.Status.PAID).order_by("paid_at", "pk"):
+                term.start()
+                started.append(term)
+        if started:
+            self.refresh_from_db()
+            send_templated_email_on_commit(
+                "membership/email/activated",
+                {"membership": self, "term": started[-1]},
+                self.user.email,
+            )
+        return started
+
+    def expire_if_lapsed(self):
+        if self.status == self.Status.ACTIVE and self.expires_on and self.expires_on < timezone.localdate():
+            self.status = self.Status.EXPIRED
+            self.save(update_fields=["status", "updated_at"])
+            return True
         return False
+
+
+class MembershipTerm(models.Model):
+    """One paid year of membership. Terms follow each other, so renewing twice loses nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid, awaiting email confirmation"
+        STARTED = "started", "Started"
+        CANCELLED = "cancelled", "Cancelled"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="terms")
+    membership_type = models.ForeignKey(MembershipType, on_delete=models.PROTECT, related_name="+")
+    dues = models.DecimalField(max_digits=8, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    reminded_30_at = models.DateTimeField("30-day reminder sent", null=True, blank=True)
+    reminded_7_at = models.DateTimeField("7-day reminder sent", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-created_at"]
+
+    def __str__(self):
+        if self.starts_on:
+            return f"{self.membership_type}: {self.starts_on:%b %-d, %Y} – {self.ends_on:%b %-d, %Y}"
+        return f"{self.membership_type}: {self.get_status_display()}"
+
+    def mark_paid(self):
+        """Called when the store reports the order paid; a repeated call changes nothing."""
+        updated = (
+            type(self)
+            .objects.filter(pk=self.pk, status=self.Status.PENDING)
+            .update(status=self.Status.PAID, paid_at=timezone.now())
+        )
+        if updated:
+            self.refresh_from_db()
+            self.membership.start_paid_terms()
+
+    def start(self):
+        """Begin the year after the current expiry, or today when there is none or it lapsed."""
+        membership = self.membership
+        today = timezone.localdate()
+        if membership.expires_on and membership.expires_on >= today:
+            self.starts_on = membership.expires_on + timedelta(days=1)
+        else:
+            self.starts_on = today
+        self.ends_on = add_years(self.starts_on, 1) - timedelta(days=1)
+        self.status = self.Status.STARTED
+        self.save(update_fields=["starts_on", "ends_on", "status"])
+        membership.membership_type = self.membership_type
+        membership.expires_on = self.ends_on
+        membership.status = Membership.Status.ACTIVE
+        membership.member_since = membership.member_since or self.starts_on
+        membership.save(update_fields=["membership_type", "expires_on", "status", "member_since", "updated_at"])
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+class Donation(models.Model):
+    """A gift to the association, paid through the store's checkout."""
+
+    class Fund(models.TextChoices):
+        GREATEST_NEED = "greatest_need", "Where it is needed most"
+        INTELLECTUAL_FREEDOM = "intellectual_freedom", "Defending the freedom to read"
+        ADVOCACY = "advocacy", "Library advocacy"
+        SCHOLARSHIPS = "scholarships", "Scholarships for library students"
+        ENDOWMENT = "endowment", "ALA endowment (the next 150 years)"
+
+    class Dedication(models.TextChoices):
+        NONE = "", "No dedication"
+        HONOR = "honor", "In honor of"
+        MEMORY = "memory", "In memory of"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Payment failed"
+        REFUNDED = "refunded", "Refunded"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="donations"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    fund = models.CharField("designation", max_length=30, choices=Fund.choices, default=Fund.GREATEST_NEED)
+    dedication_type = models.CharField(max_length=10, choices=Dedication.choices, blank=True, default="")
+    dedication_name = models.CharField("dedicated to", max_length=150, blank=True)
+    is_anonymous = models.BooleanField("keep my gift anonymous", default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"${self.amount} from {self.name} ({self.get_status_display()})"
+
+    @property
+    def dedication(self):
+        if self.dedication_type and self.dedication_name:
+            return f"{self.get_dedication_type_display()} {self.dedication_name}"
+        return ""
+
+    def mark_paid(self):
+        """Called when the store reports the order paid; the receipt goes out once."""
+        updated = (
+            type(self)
+            .objects.filter(pk=self.pk, status=self.Status.PENDING)
+            .update(status=self.Status.PAID, paid_at=timezone.now())
+        )
+        if updated:
+            self.refresh_from_db()
+            send_templated_email_on_commit("membership/email/donation_receipt", {"donation": self}, self.email)
+
+    def mark(self, status):
+        type(self).objects.filter(pk=self.pk).update(status=status)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -6,7 +8,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     # Tests serve static files from the source folders, without a collectstatic manifest.
-    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+    # STATIC_ROOT comes from django-environ (an environ.Path, not a pathlib.Path).
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,111 @@
+"""Demo content: the membership types in effect since September 2024, and one demo member."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from ala_site.models import Promo
+from ala_site.sections import bump
+
+from .models import Membership, MembershipTerm, MembershipType, User, add_years
+
+TYPES = [
+    {
+        "slug": "individual-type-1",
+        "name": "Individual Type I",
+        "annual_dues": Decimal("125.00"),
+        "summary": "For library workers and others who support libraries.",
+        "eligibility": "Library workers, librarians and others in the library field earning $45,000 a year or more.",
+        "benefits": "American Libraries magazine\nMember prices in the ALA Store and on eLearning\n"
+        "Discounts on conference registration\nVoting in ALA elections\nALA Connect communities",
+    },
+    {
+        "slug": "individual-type-2",
+        "name": "Individual Type II",
+        "annual_dues": Decimal("55.00"),
+        "summary": "Reduced dues for those earning less, support staff, retirees and international members.",
+        "eligibility": "Library workers earning under $45,000 a year, library support staff, retired members, "
+        "and members living outside the United States.",
+        "benefits": "American Libraries magazine\nMember prices in the ALA Store and on eLearning\n"
+        "Discounts on conference registration\nVoting in ALA elections\nALA Connect communities",
+    },
+    {
+        "slug": "supporter",
+        "name": "Supporter",
+        "annual_dues": Decimal("70.00"),
+        "summary": "For friends of libraries, trustees and associates.",
+        "eligibility": "Library trustees, Friends of the Library, and associates outside the library field "
+        "who want to support libraries.",
+        "benefits": "American Libraries magazine\nMember prices in the ALA Store\nAdvocacy updates and tools",
+    },
+    {
+        "slug": "student",
+        "name": "Student",
+        "annual_dues": Decimal("33.00"),
+        "summary": "For students in library and information science programs.",
+        "eligibility": "Students enrolled in an MLS/MLIS or library technical assistant (LTA) program. "
+        "Student membership can be held for at most five years.",
+        "benefits": "American Libraries magazine\nMember prices in the ALA Store and on eLearning\n"
+        "Free access to selected virtual events\nScholarship and career resources",
+    },
+    {
+        "slug": "organizational",
+        "name": "Organizational",
+        "annual_dues": Decimal("175.00"),
+        "summary": "For libraries, schools and other organizations.",
+        "eligibility": "Libraries, library schools, and organizations that support libraries. "
+        "Dues for large organizations vary; contact Membership for a quote.",
+        "benefits": "Discounts in the ALA Store\nDiscounts on JobLIST job postings\nAmerican Libraries magazine",
+    },
+]
+
+DEMO_MEMBER_EMAIL = "demo.member@example.org"
+DEMO_MEMBER_PASSWORD = "libraries-for-all-2026"
+
+
+def seed(volume=0, log=print):
+    for order, data in enumerate(TYPES):
+        MembershipType.objects.update_or_create(slug=data["slug"], defaults={**data, "order": order})
+
+    # The landing page's "Get involved" promos lead to the portal's own pages now.
+    Promo.objects.filter(title="Become a member").update(cta_label="Join ALA", cta_url="/membership/")
+    Promo.objects.filter(title="Support Our Mission").update(cta_label="Donate", cta_url="/donate/")
+    bump(*Promo.cache_sections)
+
+    member, created = User.objects.get_or_create(
+        email=DEMO_MEMBER_EMAIL,
+        defaults={"first_name": "Dana", "last_name": "Reyes", "email_verified_at": timezone.now()},
+    )
+    if created:
+        # A known password only on a development machine; elsewhere use "Forgot your password?".
+        if settings.DEBUG:
+            member.set_password(DEMO_MEMBER_PASSWORD)
+            log(f"Demo member: {DEMO_MEMBER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
+        else:
+            member.set_unusable_password()
+        member.save()
+    today = timezone.localdate()
+    individual = MembershipType.objects.get(slug="individual-type-1")
+    starts_on = today - timedelta(days=200)
+    membership, _ = Membership.objects.get_or_create(
+        user=member,
+        defaults={
+            "membership_type": individual,
+            "status": Membership.Status.ACTIVE,
+            "member_since": starts_on,
+            "expires_on": add_years(starts_on, 1) - timedelta(days=1),
+        },
+    )
+    MembershipTerm.objects.get_or_create(
+        membership=membership,
+        starts_on=membership.member_since,
+        defaults={
+            "membership_type": individual,
+            "dues": individual.annual_dues,
+            "status": MembershipTerm.Status.STARTED,
+            "ends_on": add_years(membership.member_since, 1) - timedelta(days=1),
+            "paid_at": timezone.now(),
+        },
+    )

@@ -1,0 +1,156 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordMixin
+
+from ala_site.forms import HoneypotMixin
+
+from .models import Donation, Membership, MembershipType, User
+
+PREFERENCE_FIELDS = ["news_emails", "advocacy_emails", "elearning_emails"]
+
+
+class MembershipTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} — ${obj.annual_dues:,.2f} a year"
+
+
+def membership_type_field():
+    return MembershipTypeChoiceField(
+        queryset=MembershipType.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Membership type",
+        error_messages={"required": "Choose a membership type.", "invalid_choice": "Choose one of the listed types."},
+    )
+
+
+class JoinForm(HoneypotMixin, forms.ModelForm):
+    """Choose a type, confirm eligibility and the code of conduct, and set email preferences."""
+
+    membership_type = membership_type_field()
+    confirm_eligibility = forms.BooleanField(
+        label="I confirm I meet the eligibility requirements of the membership type I chose.",
+        error_messages={"required": "Confirm that you are eligible for this membership type."},
+    )
+    accept_code_of_conduct = forms.BooleanField(
+        label="I agree to follow the ALA Code of Conduct.",
+        error_messages={"required": "Members agree to the Code of Conduct; tick the box to continue."},
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["membership_type", *PREFERENCE_FIELDS]
+
+
+class AccountForm(SetPasswordMixin, forms.ModelForm):
+    """The account a new member creates on the join page; the email is verified by a link."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+        self.fields["email"].help_text = "You will log in with it; we send a link to confirm it."
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email address already exists. Log in first, then join.")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.validate_password_for_user(self.instance)
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user = self.set_password_and_save(user, commit=commit)
+        return user
+
+
+class RenewForm(HoneypotMixin, forms.Form):
+    membership_type = membership_type_field()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = PREFERENCE_FIELDS
+
+
+class DonationForm(HoneypotMixin, forms.ModelForm):
+    PRESETS = [Decimal("25"), Decimal("50"), Decimal("100"), Decimal("250")]
+    MINIMUM = Decimal("1.00")
+    MAXIMUM = Decimal("100000.00")
+
+    preset_amount = forms.ChoiceField(
+        label="Amount",
+        choices=[(str(amount), f"${amount:,.0f}") for amount in PRESETS] + [("other", "Other amount")],
+        widget=forms.RadioSelect,
+        initial="50",
+        error_messages={"required": "Choose an amount.", "invalid_choice": "Choose one of the amounts."},
+    )
+    other_amount = forms.CharField(
+        label="Other amount (USD)",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    class Meta:
+        model = Donation
+        fields = ["fund", "dedication_type", "dedication_name", "is_anonymous", "name", "email"]
+        labels = {"name": "Your name", "email": "Your email (for the receipt)"}
+
+    def clean(self):
+        cleaned = super().clean()
+        preset = cleaned.get("preset_amount")
+        if preset == "other":
+            raw = (cleaned.get("other_amount") or "").replace("$", "").replace(",", "").strip()
+            try:
+                amount = Decimal(raw)
+                if not amount.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.add_error("other_amount", "Enter an amount in dollars, like 35 or 35.50.")
+                return cleaned
+            if amount != amount.quantize(Decimal("0.01")):
+                self.add_error("other_amount", "Use at most two decimal places (cents).")
+            elif amount < self.MINIMUM:
+                self.add_error("other_amount", f"The smallest gift we can accept online is ${self.MINIMUM}.")
+            elif amount > self.MAXIMUM:
+                self.add_error(
+                    "other_amount",
+                    f"For gifts over ${self.MAXIMUM:,.0f} please contact our development office.",
+                )
+            else:
+                cleaned["amount"] = amount
+        elif preset:
+            cleaned["amount"] = Decimal(preset)
+        if cleaned.get("dedication_type") and not cleaned.get("dedication_name", "").strip():
+            self.add_error("dedication_name", "Give the name of the person you dedicate the gift to.")
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.amount = self.cleaned_data["amount"]
+        if not self.instance.dedication_type:
+            self.instance.dedication_name = ""
+        return super().save(commit=commit)

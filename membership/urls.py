@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "membership"
+
+urlpatterns = [
+    path("", views.membership_types, name="types"),
+    path("join/", views.join, name="join"),
+    path("renew/", views.renew, name="renew"),
+    path("account/", views.account, name="account"),
+    path("verify/<str:token>/", views.verify_email, name="verify_email"),
+    path("verify-again/", views.resend_verification, name="resend_verification"),
+]

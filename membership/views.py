@@ -1,0 +1,175 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ala_site.emails import send_templated_email
+from ala_site.ratelimit import rate_limit
+from store.api import PayableLine, start_checkout
+from store.models import Order
+
+from . import tokens
+from .forms import AccountForm, DonationForm, JoinForm, PreferencesForm, ProfileForm, RenewForm
+from .models import Donation, Membership, MembershipTerm, MembershipType, User
+
+
+def membership_types(request):
+    types = MembershipType.objects.filter(is_active=True)
+    return render(request, "membership/types.html", {"types": types})
+
+
+def send_verification_email(request, user):
+    link = request.build_absolute_uri(tokens.verify_email_url(user))
+    send_templated_email("membership/email/verify_email", {"user": user, "link": link}, user.email)
+
+
+def dues_line(term):
+    return PayableLine(
+        kind="dues",
+        description=f"{term.membership_type.name} membership dues, one year",
+        unit_price=term.dues,
+        item=term,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("membership-join", limit=10, period=600)
+def join(request):
+    user = request.user if request.user.is_authenticated else None
+    membership = Membership.objects.filter(user=user).first() if user else None
+    if membership and membership.is_current:
+        messages.info(request, "You are already a member. You can renew here.")
+        return redirect("membership:renew")
+
+    initial = {"membership_type": MembershipType.objects.filter(slug=request.GET.get("type"), is_active=True).first()}
+    join_form = JoinForm(request.POST or None, instance=membership, initial=initial)
+    account_form = AccountForm(request.POST or None, prefix="account") if user is None else None
+
+    if request.method == "POST" and join_form.is_valid() and (account_form is None or account_form.is_valid()):
+        with transaction.atomic():
+            if account_form is not None:
+                user = account_form.save()
+            membership = join_form.save(commit=False)
+            membership.user = user
+            membership.eligibility_confirmed_at = membership.code_of_conduct_accepted_at = timezone.now()
+            if membership.status != Membership.Status.ACTIVE:
+                membership.status = Membership.Status.PENDING
+            membership.save()
+            # A join abandoned at the checkout leaves a pending term; the new choice replaces it.
+            membership.terms.filter(status=MembershipTerm.Status.PENDING).update(status=MembershipTerm.Status.CANCELLED)
+            term = membership.new_term(join_form.cleaned_data["membership_type"])
+        if account_form is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if not user.email_verified:
+            send_verification_email(request, user)
+            messages.info(request, f"We sent a link to {user.email}: open it to confirm your address.")
+        return start_checkout(request, [dues_line(term)], success_url=reverse("membership:account"))
+
+    context = {"form": join_form, "account_form": account_form}
+    return render(request, "membership/join.html", context)
+
+
+def verify_email(request, token):
+    found = tokens.read_verify_token(token)
+    user = User.objects.filter(pk=found[0]).first() if found else None
+    if user is None or user.email.lower() != found[1]:
+        return render(request, "membership/verify_invalid.html", status=400)
+    user.verify_email()
+    messages.success(request, "Thank you: your email address is confirmed.")
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return redirect("membership:account")
+    return redirect(f"{reverse('login')}?next={reverse('membership:account')}")
+
+
+@login_required
+@require_POST
+@rate_limit("membership-resend", limit=3, period=600)
+def resend_verification(request):
+    if request.user.email_verified:
+        messages.info(request, "Your email address is already confirmed.")
+    else:
+        send_verification_email(request, request.user)
+        messages.success(request, f"We sent a new link to {request.user.email}.")
+    return redirect("membership:account")
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("membership-renew", limit=10, period=600)
+def renew(request):
+    token = request.GET.get("token")
+    if token and tokens.read_renew_token(token) is None:
+        messages.warning(request, "That renewal link has expired or is not valid; log in to renew instead.")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    membership = Membership.objects.filter(user=request.user).select_related("membership_type").first()
+    if membership is None or membership.member_since is None:
+        messages.info(request, "You have no membership to renew yet: join first.")
+        return redirect("membership:join")
+
+    form = RenewForm(request.POST or None, initial={"membership_type": membership.membership_type})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            membership.terms.filter(status=MembershipTerm.Status.PENDING).update(status=MembershipTerm.Status.CANCELLED)
+            term = membership.new_term(form.cleaned_data["membership_type"])
+        return start_checkout(request, [dues_line(term)], success_url=reverse("membership:account"))
+    context = {"form": form, "membership": membership}
+    return render(request, "membership/renew.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    user = request.user
+    membership = Membership.objects.filter(user=user).select_related("membership_type").first()
+    profile_form = ProfileForm(instance=user, prefix="profile")
+    preferences_form = PreferencesForm(instance=membership, prefix="prefs") if membership else None
+    if request.method == "POST":
+        if "save_profile" in request.POST:
+            profile_form = ProfileForm(request.POST, instance=user, prefix="profile")
+            if profile_form.is_valid():
+                profile_form.save()
+                messages.success(request, "Your profile is saved.")
+                return redirect("membership:account")
+        elif "save_preferences" in request.POST and membership:
+            preferences_form = PreferencesForm(request.POST, instance=membership, prefix="prefs")
+            if preferences_form.is_valid():
+                preferences_form.save()
+                messages.success(request, "Your email preferences are saved.")
+                return redirect("membership:account")
+    context = {
+        "membership": membership,
+        "terms": membership.terms.select_related("membership_type").exclude(status=MembershipTerm.Status.CANCELLED)
+        if membership
+        else [],
+        "orders": Order.objects.filter(user=user).order_by("-created_at")[:20],
+        "donations": Donation.objects.filter(user=user)[:20],
+        "profile_form": profile_form,
+        "preferences_form": preferences_form,
+    }
+    return render(request, "membership/account.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("donate", limit=10, period=600)
+def donate(request):
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.get_full_name(), "email": request.user.email}
+    form = DonationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        donation = form.save(commit=False)
+        donation.user = request.user if request.user.is_authenticated else None
+        donation.save()
+        line = PayableLine(
+            kind="donation",
+            description=f"Donation: {donation.get_fund_display()}",
+            unit_price=donation.amount,
+            item=donation,
+        )
+        return start_checkout(request, [line], success_url=reverse("donate"))
+    return render(request, "membership/donate.html", {"form": form})

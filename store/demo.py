@@ -1,0 +1,188 @@
+"""Demo content for the store: the four products of the home page's "Shop ALA" and a few more."""
+
+import io
+import textwrap
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw, ImageFont
+
+from .models import Category, Product
+
+CATEGORIES = [
+    ("books", "Books", "ALA Editions books for library workers and educators."),
+    ("posters", "Posters", "Posters that celebrate reading and libraries."),
+    ("bookmarks", "Bookmarks", "Bookmarks to hand out at the desk and at events."),
+    ("gifts", "Gifts", "Tote bags, stickers and other gifts from the Graphics Gift Shop."),
+    ("digital", "Digital downloads", "Print-ready files you download and print yourself."),
+]
+
+PRODUCTS = [
+    {
+        "slug": "serving-the-underserved",
+        "title": "Serving the Underserved: Strategies for Inclusive Community Engagement",
+        "category": "books",
+        "short_description": "Underserved populations frequently do not have access to a library—or they may even be "
+        "unaware that they have an information need. How can we as a profession effectively reach them?",
+        "price": "64.99",
+        "member_price": "58.49",
+        "stock": 40,
+        "featured": True,
+        "colour": "#0b2e59",
+    },
+    {
+        "slug": "vintage-ala-pencil-recycled-tote-bag",
+        "title": "Vintage ALA: Pencil Recycled Tote Bag",
+        "category": "gifts",
+        "short_description": "Visit the Graphics Gift Shop for all-new Vintage ALA items--t-shirts, hoodies, tote bags, "
+        "pencil pouches, stickers, and more!",
+        "price": "20.49",
+        "member_price": "18.44",
+        "stock": 25,
+        "featured": True,
+        "colour": "#a6192e",
+    },
+    {
+        "slug": "the-civil-rights-movement",
+        "title": "The Civil Rights Movement (Discover and Learn with the Library of Congress series)",
+        "category": "books",
+        "short_description": "Designed to support state curricula and teaching standards, this full-color book combines "
+        "facsimiles of primary sources from the Library of Congress's unparalleled collections with teaching "
+        "strategies and more resources.",
+        "price": "19.99",
+        "member_price": "17.99",
+        "stock": 60,
+        "featured": True,
+        "colour": "#1d4f7c",
+    },
+    {
+        "slug": "read-your-way-poster",
+        "title": "READ Your Way Poster",
+        "category": "posters",
+        "short_description": "Whether it's a hardcover or paperback, an audiobook, or eBook, it's all reading! Display "
+        "this poster to celebrate and promote reading in a variety of formats.",
+        "price": "18.00",
+        "member_price": "16.20",
+        "stock": 100,
+        "featured": True,
+        "colour": "#6b3fa0",
+    },
+    {
+        "slug": "ala-150th-anniversary-poster",
+        "title": "ALA 150th Anniversary Poster",
+        "category": "posters",
+        "short_description": "Mark 150 years of standing up for libraries with a poster for your library's walls.",
+        "price": "16.00",
+        "member_price": "14.40",
+        "stock": 75,
+        "colour": "#8a5a00",
+    },
+    {
+        "slug": "read-your-way-bookmarks",
+        "title": "READ Your Way Bookmarks (pack of 100)",
+        "category": "bookmarks",
+        "short_description": "Matching bookmarks for the READ Your Way poster, to hand out with every checkout.",
+        "price": "10.00",
+        "member_price": "9.00",
+        "stock": 200,
+        "colour": "#2f6f4f",
+    },
+    {
+        "slug": "vintage-ala-sticker-sheet",
+        "title": "Vintage ALA Sticker Sheet",
+        "category": "gifts",
+        "short_description": "Retro library stickers for laptops, water bottles and book carts.",
+        "price": "6.00",
+        "member_price": "5.40",
+        "stock": 3,
+        "colour": "#b03a2e",
+    },
+    {
+        "slug": "read-your-way-poster-digital-download",
+        "title": "READ Your Way Poster: Digital Download",
+        "category": "digital",
+        "format": Product.Format.DIGITAL,
+        "short_description": "The READ Your Way poster as print-ready files in three sizes, to print as many as you need.",
+        "price": "12.00",
+        "member_price": "10.80",
+        "stock": None,
+        "colour": "#444c56",
+    },
+]
+
+DESCRIPTIONS = {
+    "serving-the-underserved": "A practical guide to reaching people who do not use the library yet: how to find "
+    "them, listen to them, and build services with them rather than for them.\n\nIncludes planning worksheets "
+    "and examples from public, school and academic libraries.",
+    "read-your-way-poster": "22 × 28 inches, printed on heavy paper with a matte finish.",
+    "ala-150th-anniversary-poster": "22 × 28 inches. Celebrates the association's founding in 1876 and the "
+    "libraries we will need for the next 150 years.",
+    "read-your-way-poster-digital-download": "You receive a link to the files after payment. Licensed for "
+    "printing and display in your library; not for resale.",
+}
+
+
+def _placeholder(title, colour):
+    """A simple cover: the title in white on a coloured background (demo data only)."""
+    image = Image.new("RGB", (600, 800), colour)
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.load_default(size=44)
+    except TypeError:  # Pillow without scalable default font
+        font = ImageFont.load_default()
+    y = 120
+    for line in textwrap.wrap(title, width=20)[:8]:
+        draw.text((50, y), line, fill="#ffffff", font=font)
+        y += 60
+    draw.text((50, 700), "ALA Store", fill="#ffffff", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue())
+
+
+def seed(volume=0, log=print):
+    categories = {}
+    for order, (slug, name, description) in enumerate(CATEGORIES):
+        categories[slug], _ = Category.objects.update_or_create(
+            slug=slug, defaults={"name": name, "description": description, "order": order, "is_published": True}
+        )
+
+    for order, data in enumerate(PRODUCTS):
+        product, _ = Product.objects.update_or_create(
+            slug=data["slug"],
+            defaults={
+                "title": data["title"],
+                "category": categories[data["category"]],
+                "short_description": data["short_description"],
+                "description": DESCRIPTIONS.get(data["slug"], ""),
+                "price": Decimal(data["price"]),
+                "member_price": Decimal(data["member_price"]),
+                "format": data.get("format", Product.Format.PRINT),
+                "stock": data["stock"],
+                "is_published": True,
+                "is_featured": data.get("featured", False),
+                "order": order,
+                "image_alt": f"Placeholder cover: the words “{data['title']}” in white on a coloured background",
+            },
+        )
+        if not product.image:
+            product.image.save(f"{data['slug']}.png", _placeholder(data["title"], data["colour"]), save=True)
+
+    if volume:
+        generated = categories["posters"]
+        existing = set(Product.objects.filter(slug__startswith="generated-product-").values_list("slug", flat=True))
+        new = [
+            Product(
+                slug=f"generated-product-{n}",
+                title=f"Generated product {n}",
+                category=generated,
+                short_description="A generated product for benchmarks.",
+                price=Decimal("10.00") + n % 50,
+                stock=1000,
+                order=100,
+            )
+            for n in range(volume)
+            if f"generated-product-{n}" not in existing
+        ]
+        Product.objects.bulk_create(new, batch_size=500)
+        log(f"Store: {len(new)} generated products added.")

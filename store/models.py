@@ -1,0 +1,477 @@
+"""The commerce kernel: the catalogue, orders whose lines are anything payable, and payments.
+
+An order line is a product of the catalogue or an item another app sells through the store
+(dues, an event fee, a job ad, a donation): see api.py. Prices are copied onto the lines when
+the order is made, so later price changes never alter an order. When an order's state changes
+the store sends a signal (signals.py) that the selling app listens to.
+"""
+
+import logging
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from payments import PaymentStatus, PurchasedItem
+from payments.core import get_base_url
+from payments.models import BasePayment
+
+from ala_site.images import refresh_rendition
+from ala_site.models import TrackedModel
+
+from . import signals
+
+logger = logging.getLogger(__name__)
+
+CURRENCY = "USD"
+CURRENCY_CHOICES = [("USD", "US dollars")]
+MAX_QUANTITY = 99  # of one product in one order
+# Paths under /store/ that a product slug must not take.
+RESERVED_SLUGS = {"cart", "checkout", "orders"}
+MONEY = {"max_digits": 9, "decimal_places": 2}
+
+
+def money(value):
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+class Category(TrackedModel):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_published = models.BooleanField("published", default=True)
+
+    cache_sections = ("store",)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def featured(self):
+        """Published products chosen for the landing page's "Shop ALA" section."""
+        return self.published().filter(is_featured=True)
+
+
+class Product(TrackedModel):
+    class Format(models.TextChoices):
+        PRINT = "print", "Print"
+        DIGITAL = "digital", "Digital download"
+
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="products")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    short_description = models.CharField(
+        max_length=300, help_text="One or two sentences for lists and the landing page."
+    )
+    description = models.TextField(blank=True, help_text="Plain text; blank lines start new paragraphs.")
+    price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    member_price = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="What current members pay. Leave empty when members pay the full price.",
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default=CURRENCY)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.PRINT)
+    stock = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Copies on hand, lowered when an order is paid. Leave empty for unlimited (digital downloads).",
+    )
+    image = models.ImageField(upload_to="store/", blank=True)
+    image_alt = models.CharField(
+        "image description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="Required with an image: what the image shows, for people who cannot see it.",
+    )
+    image_rendition = models.ImageField(upload_to="store/renditions/", blank=True, editable=False)
+    is_published = models.BooleanField("published", default=True)
+    is_featured = models.BooleanField("featured on the landing page", default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ProductQuerySet.as_manager()
+    cache_sections = ("store",)
+    RENDITION_WIDTH = 800
+
+    class Meta:
+        ordering = ["order", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member_price__isnull=True) | Q(member_price__lte=F("price")),
+                name="store_product_member_price_not_above_price",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = "Describe the image for people who cannot see it."
+        if self.member_price is not None and self.price is not None and self.member_price > self.price:
+            errors["member_price"] = "The member price cannot be higher than the price."
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = f"“{self.slug}” is taken by a store page; choose another address."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        refresh_rendition(self.image, self.image_rendition, self.RENDITION_WIDTH)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("store:product", args=[self.slug])
+
+    def price_for(self, user):
+        """The price this buyer pays: the member price for current members."""
+        if self.member_price is not None and getattr(user, "is_member", False):
+            return self.member_price
+        return self.price
+
+    @property
+    def is_unlimited(self):
+        return self.stock is None
+
+    @property
+    def in_stock(self):
+        return self.stock is None or self.stock > 0
+
+    def stock_problem(self, quantity):
+        """A message for the buyer when `quantity` cannot be had, else None."""
+        if self.stock is None or quantity <= self.stock:
+            return None
+        if self.stock == 0:
+            return f"“{self.title}” is sold out."
+        return f"Only {self.stock} of “{self.title}” left in stock."
+
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L or U: easy to read out on the phone
+
+
+def new_reference():
+    return "ALA-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed"
+        REFUNDED = "refunded", "Refunded"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Failure(models.TextChoices):
+        NONE = "", "—"
+        PAYMENT = "payment", "Payment not accepted"
+        STOCK = "stock", "Sold out before payment"
+
+    class Method(models.TextChoices):
+        NONE = "", "—"
+        ONLINE = "online", "Online"
+        OFFLINE = "offline", "Recorded by staff (cheque, invoice, phone)"
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    address_line1 = models.CharField("address", max_length=200)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    region = models.CharField("state or region", max_length=100, blank=True)
+    postal_code = models.CharField("ZIP or postal code", max_length=20)
+    country = models.CharField(max_length=100, default="United States")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default=CURRENCY)
+    total = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    failure = models.CharField(max_length=10, choices=Failure.choices, blank=True, default=Failure.NONE)
+    status_message = models.CharField(max_length=500, blank=True, help_text="Shown to the buyer on the order page.")
+    payment_method = models.CharField(max_length=10, choices=Method.choices, blank=True, default=Method.NONE)
+    success_url = models.CharField(
+        max_length=500, blank=True, editable=False, help_text="Where the buyer goes after paying (apps' checkouts)."
+    )
+    staff_note = models.TextField(blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return self.reference
+
+    # Links -------------------------------------------------------------------------------
+
+    def get_absolute_url(self):
+        """The order page for its signed-in owner (guests need get_link())."""
+        return reverse("store:order", args=[self.reference])
+
+    @property
+    def access_token(self):
+        return signing.Signer(salt="store.order").signature(self.reference)
+
+    def token_is_valid(self, token):
+        return bool(token) and constant_time_compare(str(token), self.access_token)
+
+    def get_link(self):
+        """The order page with the signed token that lets a guest in (used in emails)."""
+        return f"{self.get_absolute_url()}?token={self.access_token}"
+
+    def get_pay_link(self):
+        return f"{reverse('store:order_pay', args=[self.reference])}?token={self.access_token}"
+
+    def can_be_seen_by(self, request):
+        user = request.user
+        if user.is_authenticated and self.user_id == user.pk:
+            return True
+        return self.token_is_valid(request.GET.get("token"))
+
+    # State -------------------------------------------------------------------------------
+
+    @property
+    def is_payable(self):
+        """The buyer may pay (again): waiting, or the last payment was not accepted."""
+        return self.status == self.Status.PENDING or (
+            self.status == self.Status.FAILED and self.failure == self.Failure.PAYMENT
+        )
+
+    @property
+    def is_refundable(self):
+        """Money was taken: a paid order, or one whose items sold out while it was being paid."""
+        return self.status == self.Status.PAID or (
+            self.status == self.Status.FAILED and self.failure == self.Failure.STOCK
+        )
+
+    def _locked(self):
+        return type(self).objects.select_for_update().get(pk=self.pk)
+
+    def mark_paid(self, *, by=None, method=Method.ONLINE, note=""):
+        """Record the payment: lower stock, send `order_paid` and the receipt. Returns True when paid now.
+
+        Safe to call any number of times (payment providers repeat their callbacks): only the first
+        call on a payable order does anything. Stock is checked and lowered under row locks in one
+        transaction; if an item sold out meanwhile the order fails instead and nothing is oversold.
+        """
+        with transaction.atomic():
+            order = self._locked()
+            if not order.is_payable:
+                self.refresh_from_db()
+                return False
+            needed = {}
+            for product_id, quantity in order.lines.filter(product__isnull=False).values_list("product_id", "quantity"):
+                needed[product_id] = needed.get(product_id, 0) + quantity
+            # Lock in primary-key order, so two buyers of the same items never deadlock.
+            products = list(Product.objects.select_for_update().filter(pk__in=needed).order_by("pk"))
+            problems = [p.stock_problem(needed[p.pk]) for p in products]
+            problems = [problem for problem in problems if problem]
+            if problems:
+                order.status = self.Status.FAILED
+                order.failure = self.Failure.STOCK
+                order.status_message = (
+                    " ".join(problems) + " We could not complete this order; any payment taken will be refunded."
+                )[:500]
+                order.save(update_fields=["status", "failure", "status_message", "updated_at"])
+                signals.order_payment_failed.send(sender=type(self), order=order)
+                paid = False
+            else:
+                for product in products:
+                    if product.stock is not None:
+                        Product.objects.filter(pk=product.pk).update(stock=F("stock") - needed[product.pk])
+                order.status = self.Status.PAID
+                order.failure = self.Failure.NONE
+                order.status_message = ""
+                order.payment_method = method
+                order.paid_at = timezone.now()
+                if by is not None:
+                    order.handled_by = by
+                if note:
+                    order.staff_note = "\n".join(filter(None, [order.staff_note, note]))
+                order.save()
+                # Receivers fulfil the lines they sold, in this transaction: if one fails, the order
+                # stays payable and the provider's repeated callback tries again.
+                signals.order_paid.send(sender=type(self), order=order)
+                transaction.on_commit(order.send_receipt)
+                paid = True
+        self.refresh_from_db()
+        return paid
+
+    def record_offline_payment(self, *, by, note=""):
+        """Staff recorded a payment made outside the site (cheque, invoice, phone)."""
+        return self.mark_paid(by=by, method=self.Method.OFFLINE, note=note)
+
+    def mark_failed(self, message="Your payment was not accepted. You can try again."):
+        """The payment was declined. Only a waiting order fails; a paid one is never downgraded."""
+        with transaction.atomic():
+            order = self._locked()
+            if order.status != self.Status.PENDING:
+                self.refresh_from_db()
+                return False
+            order.status = self.Status.FAILED
+            order.failure = self.Failure.PAYMENT
+            order.status_message = message[:500]
+            order.save(update_fields=["status", "failure", "status_message", "updated_at"])
+            signals.order_payment_failed.send(sender=type(self), order=order)
+        self.refresh_from_db()
+        return True
+
+    def mark_refunded(self, *, by=None, restock=False):
+        """Refund the order: online payments go back through their provider; `order_refunded` is sent.
+
+        Returns False when there is nothing to refund (never paid, or already refunded).
+        With `restock`, the products' stock goes back up (goods returned unused).
+        """
+        with transaction.atomic():
+            order = self._locked()
+            if not order.is_refundable:
+                self.refresh_from_db()
+                return False
+            was_paid = order.status == self.Status.PAID
+            order.status = self.Status.REFUNDED
+            order.refunded_at = timezone.now()
+            if by is not None:
+                order.handled_by = by
+            order.save()
+            if restock and was_paid:
+                for line in order.lines.filter(product__isnull=False):
+                    Product.objects.filter(pk=line.product_id, stock__isnull=False).update(
+                        stock=F("stock") + line.quantity
+                    )
+            for payment in order.payments.filter(status=PaymentStatus.CONFIRMED):
+                if payment.variant in settings.PAYMENT_VARIANTS:
+                    # Reports back through status_changed; the order is already refunded, so that is a no-op.
+                    payment.refund(amount=payment.captured_amount or payment.total)
+            signals.order_refunded.send(sender=type(self), order=order)
+        self.refresh_from_db()
+        return True
+
+    # Receipt -----------------------------------------------------------------------------
+
+    def send_receipt(self):
+        """Email the receipt, once per order (a second call sends nothing). Returns True when sent."""
+        claimed = type(self).objects.filter(pk=self.pk, receipt_sent_at__isnull=True).update(
+            receipt_sent_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        context = {"order": self, "lines": list(self.lines.all()), "SITE_URL": settings.SITE_URL}
+        subject = " ".join(render_to_string("store/email/receipt_subject.txt", context).split())
+        body = render_to_string("store/email/receipt.txt", context)
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [self.email])
+        except Exception:
+            # The order stays paid; clear the mark so staff (or a retry) can send it again.
+            type(self).objects.filter(pk=self.pk).update(receipt_sent_at=None)
+            logger.exception("Could not send the receipt for order %s", self.reference)
+            return False
+        return True
+
+
+class OrderLine(models.Model):
+    """One thing paid for. Description and unit price are frozen when the order is made."""
+
+    class Kind(models.TextChoices):
+        PRODUCT = "product", "Store product"
+        DUES = "dues", "Membership dues"
+        EVENT_FEE = "event_fee", "Event or eLearning fee"
+        JOB_AD = "job_ad", "Job ad"
+        DONATION = "donation", "Donation"
+        OTHER = "other", "Other"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRODUCT)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # What another app sold (a membership term, a registration, a job ad, a donation).
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    item = GenericForeignKey("content_type", "object_id")
+    description = models.CharField(max_length=300)
+    sku = models.CharField("SKU", max_length=200, blank=True)
+    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
+    quantity = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="store_orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="store_orderline_price_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(kind="product") & Q(product__isnull=False)) | (~Q(kind="product") & Q(product__isnull=True)),
+                name="store_orderline_product_iff_kind_product",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.description}"
+
+    @property
+    def total(self):
+        return self.unit_price * self.quantity
+
+
+class Payment(BasePayment):
+    """A payment attempt through django-payments; an order may have several (retries)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.order.reference}: {self.get_status_display()} ({self.variant})"
+
+    # Set by the view from the request, so links work on whatever host the buyer used.
+    base_url = None
+
+    def _absolute(self, path):
+        if path.startswith(("http://", "https://")):
+            return path
+        return (self.base_url or get_base_url()).rstrip("/") + path
+
+    def get_success_url(self):
+        return self._absolute(self.order.success_url or self.order.get_link())
+
+    def get_failure_url(self):
+        return self._absolute(self.order.get_link())
+
+    def get_purchased_items(self):
+        for line in self.order.lines.all():
+            yield PurchasedItem(
+                name=line.description,
+                quantity=line.quantity,
+                price=line.unit_price,
+                currency=self.currency,
+                sku=line.sku or f"{line.kind}-{line.pk}",
+            )

@@ -1,0 +1,360 @@
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from payments import PaymentError, PaymentStatus, RedirectNeeded
+
+from ala_site.ratelimit import rate_limit
+from ala_site.templatetags.site_tags import json_ld
+
+from . import api
+from .cart import Cart, CartError
+from .forms import AddToCartForm, CheckoutForm, RemoveFromCartForm, UpdateCartForm
+from .models import Category, Order, OrderLine, Payment, Product, money
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 12
+SORTS = {
+    "": ("Featured first", ("order", "title", "pk")),
+    "title": ("Title (A–Z)", ("title", "pk")),
+    "price": ("Price: low to high", ("price", "title", "pk")),
+    "-price": ("Price: high to low", ("-price", "title", "pk")),
+    "newest": ("Newest", ("-created_at", "-pk")),
+}
+
+
+@require_GET
+def catalogue(request):
+    categories = list(Category.objects.filter(is_published=True))
+    products = Product.objects.published().select_related("category")
+    category = None
+    if slug := request.GET.get("category"):
+        category = next((c for c in categories if c.slug == slug), None)
+        if category is None:
+            raise Http404("No such category.")
+        products = products.filter(category=category)
+    sort = request.GET.get("sort", "")
+    if sort not in SORTS:
+        sort = ""
+    page = Paginator(products.order_by(*SORTS[sort][1]), PAGE_SIZE).get_page(request.GET.get("page"))
+    for product in page:
+        product.buyer_price = product.price_for(request.user)
+    query = {key: value for key, value in (("category", category and category.slug), ("sort", sort)) if value}
+    context = {
+        "page": page,
+        "categories": categories,
+        "category": category,
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        "query": "&".join(f"{key}={value}" for key, value in query.items()),
+    }
+    return render(request, "store/catalogue.html", context)
+
+
+def _product_json_ld(request, product):
+    url = settings.SITE_URL + product.get_absolute_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "description": product.short_description,
+        "sku": product.slug,
+        "url": url,
+        "brand": {"@type": "Organization", "name": "American Library Association"},
+        "offers": {
+            "@type": "Offer",
+            "price": str(product.price),
+            "priceCurrency": product.currency,
+            "availability": "https://schema.org/InStock" if product.in_stock else "https://schema.org/OutOfStock",
+            "url": url,
+        },
+    }
+    if product.category_id:
+        data["category"] = product.category.name
+    if product.image_rendition:
+        data["image"] = settings.SITE_URL + product.image_rendition.url
+    return json_ld(data)
+
+
+def _render_product(request, product, form=None, status=200):
+    form = form or AddToCartForm(initial={"product": product.pk, "quantity": 1})
+    context = {
+        "product": product,
+        "form": form,
+        "buyer_price": product.price_for(request.user),
+        "is_member": getattr(request.user, "is_member", False),
+        "in_cart": Cart(request).quantity_of(product),
+        "json_ld": _product_json_ld(request, product),
+    }
+    return render(request, "store/product_detail.html", context, status=status)
+
+
+@require_GET
+def product_detail(request, slug):
+    product = get_object_or_404(Product.objects.select_related("category"), slug=slug)
+    if not product.is_published and not request.user.is_staff:
+        raise Http404("No such product.")
+    return _render_product(request, product)
+
+
+# Cart --------------------------------------------------------------------------------------
+
+
+def _render_cart(request, cart, error_form=None, status=200):
+    lines = cart.lines()
+    if cart.dropped:
+        messages.warning(request, "An item in your cart is no longer on sale, so we removed it.")
+    for line in lines:
+        if error_form is not None and error_form.data.get("product") == str(line.product.pk):
+            line.form = error_form
+        else:
+            line.form = UpdateCartForm(
+                initial={"product": line.product.pk, "quantity": line.quantity}, auto_id=f"cart-{line.product.pk}-%s"
+            )
+    context = {"cart": cart, "lines": lines, "total": cart.total}
+    return render(request, "store/cart.html", context, status=status)
+
+
+@require_GET
+def cart_detail(request):
+    return _render_cart(request, Cart(request))
+
+
+@require_POST
+@rate_limit("store-cart", limit=60, period=60)
+def cart_add(request):
+    form = AddToCartForm(request.POST)
+    valid = form.is_valid()
+    product = form.cleaned_data.get("product")
+    if product is None:
+        messages.error(request, form.errors["product"][0])
+        return redirect("store:catalogue")
+    if valid:
+        try:
+            Cart(request).add(product, form.cleaned_data["quantity"])
+        except CartError as error:
+            form.add_error("quantity", str(error))
+        else:
+            quantity = form.cleaned_data["quantity"]
+            messages.success(request, f"Added {quantity} × “{product.title}” to your cart.")
+            return redirect("store:cart")
+    return _render_product(request, product, form, status=400)
+
+
+@require_POST
+@rate_limit("store-cart", limit=60, period=60)
+def cart_update(request):
+    cart = Cart(request)
+    form = UpdateCartForm(request.POST, auto_id=f"cart-{request.POST.get('product', '')[:20]}-%s")
+    valid = form.is_valid()
+    product = form.cleaned_data.get("product")
+    if product is None or not cart.quantity_of(product):
+        messages.error(request, "That item is not in your cart any more.")
+        return redirect("store:cart")
+    if valid:
+        try:
+            cart.set(product, form.cleaned_data["quantity"])
+        except CartError as error:
+            form.add_error("quantity", str(error))
+        else:
+            messages.success(request, f"Updated “{product.title}”: {form.cleaned_data['quantity']} in your cart.")
+            return redirect("store:cart")
+    return _render_cart(request, cart, error_form=form, status=400)
+
+
+@require_POST
+@rate_limit("store-cart", limit=60, period=60)
+def cart_remove(request):
+    form = RemoveFromCartForm(request.POST)
+    if form.is_valid() and Cart(request).remove(form.cleaned_data["product"]):
+        messages.success(request, "Removed the item from your cart.")
+    elif "website" in form.errors:
+        messages.error(request, form.errors["website"][0])
+    else:
+        messages.error(request, "That item is not in your cart any more.")
+    return redirect("store:cart")
+
+
+# Checkout ----------------------------------------------------------------------------------
+
+
+class CheckoutProblem(Exception):
+    pass
+
+
+def _cart_lines(request, cart):
+    """Order lines for the cart, priced now from the database; problems stop the checkout."""
+    lines = cart.lines()
+    problems = [line.stock_problem for line in lines if line.stock_problem]
+    if cart.dropped:
+        problems.insert(0, "An item in your cart is no longer on sale, so we removed it.")
+    if problems:
+        raise CheckoutProblem(" ".join(problems) + " Please check your cart.")
+    return [
+        OrderLine(
+            kind=OrderLine.Kind.PRODUCT,
+            product=line.product,
+            description=line.product.title,
+            sku=line.product.slug,
+            unit_price=line.unit_price,
+            quantity=line.quantity,
+        )
+        for line in lines
+    ]
+
+
+def _direct_lines(direct):
+    """Order lines for an app's direct checkout (see api.start_checkout); the items must still exist."""
+    lines = []
+    for data in direct["lines"]:
+        line = OrderLine(
+            kind=data["kind"],
+            description=data["description"],
+            unit_price=Decimal(data["unit_price"]),
+            quantity=data["quantity"],
+        )
+        if data.get("content_type"):
+            content_type = ContentType.objects.get_for_id(data["content_type"])
+            model = content_type.model_class()
+            if model is None or not model._default_manager.filter(pk=data["object_id"]).exists():
+                raise CheckoutProblem(f"“{line.description}” is no longer available. Please start again.")
+            line.content_type, line.object_id = content_type, data["object_id"]
+        lines.append(line)
+    return lines
+
+
+def _create_order(request, form, lines, success_url=""):
+    with transaction.atomic():
+        order = form.save(commit=False)
+        order.user = request.user if request.user.is_authenticated else None
+        order.total = money(sum((line.unit_price * line.quantity for line in lines), Decimal("0")))
+        order.success_url = success_url
+        for _attempt in range(5):  # a clash of references is rare; try another
+            if not Order.objects.filter(reference=order.reference).exists():
+                break
+            order.reference = Order._meta.get_field("reference").default()
+        order.save()
+        for line in lines:
+            line.order = order
+        OrderLine.objects.bulk_create(lines)
+    return order
+
+
+def _new_payment(request, order):
+    first, _, last = order.name.partition(" ")
+    return Payment.objects.create(
+        order=order,
+        variant=settings.PAYMENT_VARIANT,
+        currency=order.currency,
+        total=order.total,
+        description=f"American Library Association order {order.reference}",
+        billing_first_name=first,
+        billing_last_name=last,
+        billing_address_1=order.address_line1,
+        billing_address_2=order.address_line2,
+        billing_city=order.city,
+        billing_postcode=order.postal_code,
+        billing_country_area=order.region,
+        billing_email=order.email,
+        customer_ip_address=request.META.get("REMOTE_ADDR") or None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("store-checkout", limit=10, period=600)
+def checkout(request):
+    pending_key = request.GET.get("pending")
+    cart = Cart(request)
+    direct = api.pending_checkout(request, pending_key) if pending_key else None
+    if pending_key and direct is None:
+        messages.error(request, "That checkout has expired or was already completed. Please start again.")
+        return redirect("store:cart")
+    try:
+        lines = _direct_lines(direct) if direct else _cart_lines(request, cart)
+    except CheckoutProblem as problem:
+        messages.error(request, str(problem))
+        return redirect("store:cart")
+    if not lines:
+        messages.info(request, "Your cart is empty: add something before you check out.")
+        return redirect("store:cart")
+
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.get_full_name(), "email": request.user.email}
+    form = CheckoutForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        order = _create_order(request, form, lines, success_url=direct["success_url"] if direct else "")
+        _new_payment(request, order)
+        if direct:
+            api.forget_checkout(request, pending_key)
+        else:
+            cart.clear()
+        return redirect(order.get_pay_link())
+
+    context = {
+        "form": form,
+        "lines": lines,
+        "total": money(sum((line.unit_price * line.quantity for line in lines), Decimal("0"))),
+        "direct": bool(direct),
+        "action": request.get_full_path(),
+    }
+    return render(request, "store/checkout.html", context, status=400 if request.method == "POST" else 200)
+
+
+# Orders and payment --------------------------------------------------------------------------
+
+
+def _order_for(request, reference):
+    """The order, if this visitor may see it (owner or signed link); others get 404."""
+    order = Order.objects.filter(reference=reference.upper()).select_related("user").first()
+    if order is None or not order.can_be_seen_by(request):
+        raise Http404("No such order.")
+    return order
+
+
+@require_GET
+def order_detail(request, reference):
+    order = _order_for(request, reference)
+    context = {
+        "order": order,
+        "lines": order.lines.select_related("product"),
+        "token": request.GET.get("token", ""),
+    }
+    return render(request, "store/order_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("store-pay", limit=20, period=600)
+def order_pay(request, reference):
+    order = _order_for(request, reference)
+    if not order.is_payable:
+        messages.info(request, f"Order {order.reference} is {order.get_status_display().lower()}: there is nothing to pay.")
+        return redirect(order.get_link())
+    payment = order.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT]).first()
+    if payment is None or payment.variant != settings.PAYMENT_VARIANT:
+        payment = _new_payment(request, order)
+    payment.base_url = request.build_absolute_uri("/").rstrip("/")
+    try:
+        form = payment.get_form(data=request.POST or None)
+    except RedirectNeeded as needed:
+        order.refresh_from_db()
+        if order.status == Order.Status.PAID:
+            messages.success(request, f"Thank you! Order {order.reference} is paid. A receipt is on its way to {order.email}.")
+        elif order.status == Order.Status.FAILED:
+            messages.error(request, order.status_message)
+        return redirect(str(needed))
+    except (PaymentError, OSError):
+        logger.exception("Payment provider failed for order %s", order.reference)
+        messages.error(request, "The payment service did not answer. Nothing was charged; please try again.")
+        return redirect(order.get_link())
+    context = {"order": order, "form": form, "token": request.GET.get("token", "")}
+    return render(request, "store/pay.html", context, status=400 if request.method == "POST" else 200)
+

@@ -1,0 +1,80 @@
+"""Site-wide smoke test: every public page answers, in the site's look, with one <h1>.
+
+Apps add their public pages to PUBLIC_URLS (and to AUTHENTICATED_URLS for pages
+behind a login) as they are built.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+from tests.html_utils import h1_count
+
+# Every public page of the site. HTML pages must have exactly one <h1>.
+PUBLIC_URLS = [
+    "/",
+    "/cookies/",
+    "/accounts/login/",
+    "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/done/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/healthz",
+]
+
+# Pages for a logged-in visitor.
+AUTHENTICATED_URLS = [
+    "/accounts/password_change/",
+    "/accounts/password_change/done/",
+]
+
+
+@pytest.fixture
+def demo_content(db):
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _is_html(response):
+    return response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_page_answers(client, demo_content, url):
+    response = client.get(url)
+
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    if _is_html(response):
+        assert h1_count(response.content) == 1, f"{url} should have exactly one <h1>"
+        # Every page is in the site's look: the footer carries the association's address.
+        assert "225 N Michigan Ave., Ste 1300" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", AUTHENTICATED_URLS)
+def test_authenticated_page_answers(client, demo_content, url):
+    client.force_login(UserFactory())
+
+    response = client.get(url)
+
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    assert h1_count(response.content) == 1
+    assert "Log out" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", AUTHENTICATED_URLS)
+def test_authenticated_page_asks_anonymous_visitor_to_log_in(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_missing_page_is_a_404_in_the_sites_look(client, demo_content):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert h1_count(response.content) == 1
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert "225 N Michigan Ave., Ste 1300" in page
+    assert 'href="/"' in page

@@ -1,0 +1,126 @@
+"""Membership terms: activation needs payment and a confirmed email; renewals never lose a term."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from membership.models import Membership, MembershipTerm, add_years
+
+from .factories import MembershipFactory, MembershipTypeFactory, VerifiedUserFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def one_year_from(day):
+    return add_years(day, 1) - timedelta(days=1)
+
+
+def pending_membership(user):
+    kind = MembershipTypeFactory()
+    return Membership.objects.create(user=user, membership_type=kind)
+
+
+def test_nobody_is_a_member_until_paid_and_verified(django_capture_on_commit_callbacks):
+    user = UserFactory()  # email not confirmed yet
+    membership = pending_membership(user)
+    term = membership.new_term()
+    assert not user.is_member
+
+    with django_capture_on_commit_callbacks(execute=True):
+        term.mark_paid()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.PENDING
+    assert MembershipTerm.objects.get(pk=term.pk).status == MembershipTerm.Status.PAID
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user.verify_email()
+    membership.refresh_from_db()
+    today = timezone.localdate()
+    assert membership.status == Membership.Status.ACTIVE
+    assert membership.expires_on == one_year_from(today)
+    assert type(user).objects.get(pk=user.pk).is_member
+    assert len(mail.outbox) == 1
+    assert f"{membership.expires_on:%B} {membership.expires_on.day}, {membership.expires_on.year}" in mail.outbox[0].subject
+
+
+def test_paying_twice_for_the_same_term_changes_nothing(django_capture_on_commit_callbacks):
+    membership = pending_membership(VerifiedUserFactory())
+    term = membership.new_term()
+    with django_capture_on_commit_callbacks(execute=True):
+        term.mark_paid()
+        term.mark_paid()
+    membership.refresh_from_db()
+    assert membership.expires_on == one_year_from(timezone.localdate())
+    assert len(mail.outbox) == 1
+
+
+def test_renewing_extends_from_the_current_expiry_and_twice_keeps_both_years():
+    membership = MembershipFactory(expires_in=20)
+    old_expiry = membership.expires_on
+    first, second = membership.new_term(), membership.new_term()
+    first.mark_paid()
+    second.mark_paid()
+    membership.refresh_from_db()
+    assert membership.expires_on == one_year_from(one_year_from(old_expiry + timedelta(days=1)) + timedelta(days=1))
+    starts = sorted(MembershipTerm.objects.filter(membership=membership).values_list("starts_on", flat=True))
+    assert starts[1] == old_expiry + timedelta(days=1)
+    assert MembershipTerm.objects.filter(membership=membership, status=MembershipTerm.Status.STARTED).count() == 3
+
+
+def test_renewing_a_lapsed_membership_starts_today():
+    membership = MembershipFactory(expires_in=-40)
+    assert not membership.user.is_member
+    membership.new_term().mark_paid()
+    membership.refresh_from_db()
+    assert membership.expires_on == one_year_from(timezone.localdate())
+    assert type(membership.user).objects.get(pk=membership.user.pk).is_member
+
+
+def test_changing_type_on_renewal():
+    membership = MembershipFactory(expires_in=10)
+    student = MembershipTypeFactory(name="Student", annual_dues="33.00")
+    term = membership.new_term(student)
+    assert term.dues == student.annual_dues
+    term.mark_paid()
+    membership.refresh_from_db()
+    assert membership.membership_type == student
+
+
+def test_expire_memberships_marks_only_lapsed_ones():
+    lapsed = MembershipFactory(expires_in=-1)
+    current = MembershipFactory(expires_in=0)
+    call_command("expire_memberships", stdout=open("/dev/null", "w"))
+    lapsed.refresh_from_db()
+    current.refresh_from_db()
+    assert lapsed.status == Membership.Status.EXPIRED
+    assert current.status == Membership.Status.ACTIVE
+
+
+@pytest.mark.parametrize("days_left", [30, 7])
+def test_reminders_go_once_per_term_with_a_signed_renew_link(days_left):
+    membership = MembershipFactory(expires_in=days_left)
+    MembershipFactory(expires_in=60)  # too early for any reminder
+    call_command("send_renewal_reminders", stdout=open("/dev/null", "w"))
+    call_command("send_renewal_reminders", stdout=open("/dev/null", "w"))
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [membership.user.email]
+    assert f"{days_left} days" in message.body
+    assert "/membership/renew/?token=" in message.body
+
+
+def test_a_missed_day_is_caught_up_and_the_seven_day_reminder_still_follows():
+    membership = MembershipFactory(expires_in=29)
+    call_command("send_renewal_reminders", stdout=open("/dev/null", "w"))
+    assert len(mail.outbox) == 1
+    membership.expires_on = timezone.localdate() + timedelta(days=7)
+    membership.save()
+    MembershipTerm.objects.filter(membership=membership).update(ends_on=membership.expires_on)
+    call_command("send_renewal_reminders", stdout=open("/dev/null", "w"))
+    assert len(mail.outbox) == 2
+    assert "7 days" in mail.outbox[1].body
