@@ -1,7 +1,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import SetPasswordMixin
 
 from ala_site.forms import HoneypotMixin
@@ -132,15 +131,15 @@ class DonationForm(HoneypotMixin, forms.ModelForm):
             except InvalidOperation:
                 self.add_error("other_amount", "Enter an amount in dollars, like 35 or 35.50.")
                 return cleaned
-            if amount != amount.quantize(Decimal("0.01")):
-                self.add_error("other_amount", "Use at most two decimal places (cents).")
-            elif amount < self.MINIMUM:
+            if amount < self.MINIMUM:
                 self.add_error("other_amount", f"The smallest gift we can accept online is ${self.MINIMUM}.")
             elif amount > self.MAXIMUM:
                 self.add_error(
                     "other_amount",
                     f"For gifts over ${self.MAXIMUM:,.0f} please contact our development office.",
                 )
+            elif amount != amount.quantize(Decimal("0.01")):
+                self.add_error("other_amount", "Use at most two decimal places (cents).")
             else:
                 cleaned["amount"] = amount
         elif preset:
