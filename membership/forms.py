@@ -8,6 +8,8 @@ from ala_site.forms import HoneypotMixin
 from .models import Donation, Membership, MembershipType, User
 
 PREFERENCE_FIELDS = ["news_emails", "advocacy_emails", "elearning_emails"]
+# Given here because Django would capitalise "eLearning" into "ELearning".
+PREFERENCE_LABELS = {"elearning_emails": "eLearning announcements by email"}
 
 
 class MembershipTypeChoiceField(forms.ModelChoiceField):
@@ -41,6 +43,7 @@ class JoinForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["membership_type", *PREFERENCE_FIELDS]
+        labels = PREFERENCE_LABELS
 
 
 class AccountForm(SetPasswordMixin, forms.ModelForm):
@@ -93,6 +96,7 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = PREFERENCE_FIELDS
+        labels = PREFERENCE_LABELS
 
 
 class DonationForm(HoneypotMixin, forms.ModelForm):

@@ -46,7 +46,8 @@ def join(request):
         messages.info(request, "You are already a member. You can renew here.")
         return redirect("membership:renew")
 
-    initial = {"membership_type": MembershipType.objects.filter(slug=request.GET.get("type"), is_active=True).first()}
+    chosen_type = MembershipType.objects.filter(slug=request.GET.get("type", ""), is_active=True).first()
+    initial = {"membership_type": chosen_type} if chosen_type else {}
     join_form = JoinForm(request.POST or None, instance=membership, initial=initial)
     account_form = AccountForm(request.POST or None, prefix="account") if user is None else None
 
