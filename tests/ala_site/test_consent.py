@@ -228,6 +228,7 @@ def test_post_with_too_many_fields_gets_400_not_500(client):
     response = client.post("/cookies/", {f"field{n}": "x" for n in range(2000)})
 
     assert response.status_code == 400
+    assert "We could not understand that request" in visible_text(response.content)
 
 
 def test_cookies_page_lists_every_category_with_necessary_always_on(client):

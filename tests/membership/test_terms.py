@@ -45,7 +45,10 @@ def test_nobody_is_a_member_until_paid_and_verified(django_capture_on_commit_cal
     assert membership.expires_on == one_year_from(today)
     assert type(user).objects.get(pk=user.pk).is_member
     assert len(mail.outbox) == 1
-    assert f"{membership.expires_on:%B} {membership.expires_on.day}, {membership.expires_on.year}" in mail.outbox[0].subject
+    assert (
+        f"{membership.expires_on:%B} {membership.expires_on.day}, {membership.expires_on.year}"
+        in mail.outbox[0].subject
+    )
 
 
 def test_paying_twice_for_the_same_term_changes_nothing(django_capture_on_commit_callbacks):

@@ -1,0 +1,133 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+
+from store.models import Order, Product
+from tests.factories import StaffFactory, UserFactory
+
+from .factories import CategoryFactory, ProductFactory, order_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def store_staff(client):
+    user = StaffFactory()
+    user.groups.add(Group.objects.get(name="Store staff"))
+    client.force_login(user)
+    return user
+
+
+def test_store_staff_group_manages_the_catalogue_but_cannot_forge_orders():
+    codenames = set(Group.objects.get(name="Store staff").permissions.values_list("codename", flat=True))
+    assert {"add_product", "change_product", "delete_product", "add_category", "view_order", "change_order"} <= codenames
+    assert not codenames & {"add_order", "delete_order", "change_orderline", "delete_payment"}
+
+
+def test_admin_pages_answer(client, store_staff):
+    product = ProductFactory(category=CategoryFactory())
+    order = order_for(product)
+    for url in [
+        "/admin/store/product/",
+        "/admin/store/product/add/",
+        f"/admin/store/product/{product.pk}/change/",
+        "/admin/store/category/",
+        "/admin/store/order/",
+        f"/admin/store/order/{order.pk}/change/",
+        "/admin/store/order/?status__exact=pending",
+        f"/admin/store/order/?q={order.reference}",
+        f"/admin/store/order/?q={order.email}",
+    ]:
+        assert client.get(url).status_code == 200, url
+    listing = client.get(f"/admin/store/order/?q={order.reference}").content.decode()
+    assert order.reference in listing
+
+
+def test_staff_add_a_product_and_it_shows_in_the_store(client, store_staff):
+    response = client.post(
+        "/admin/store/product/add/",
+        {
+            "title": "Banned Books Week Poster",
+            "slug": "banned-books-week-poster",
+            "format": "print",
+            "short_description": "Celebrate the freedom to read.",
+            "description": "",
+            "price": "16.00",
+            "member_price": "14.40",
+            "currency": "USD",
+            "stock": "",
+            "image_alt": "",
+            "is_published": "on",
+            "order": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    product = Product.objects.get(slug="banned-books-week-poster")
+    assert product.updated_by == store_staff
+    assert product.stock is None
+    assert client.get("/store/banned-books-week-poster/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"member_price": "20.00"}, "member_price"),
+        ({"slug": "cart"}, "slug"),
+        ({"price": "-1"}, "price"),
+        ({"price": "0"}, "price"),
+    ],
+)
+def test_product_admin_validation(client, store_staff, changes, field):
+    data = {
+        "title": "Poster",
+        "slug": "poster",
+        "format": "print",
+        "short_description": "A poster.",
+        "price": "16.00",
+        "currency": "USD",
+        "order": "0",
+        **changes,
+    }
+    response = client.post("/admin/store/product/add/", data)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+
+
+def test_feature_and_publish_actions(client, store_staff):
+    products = [ProductFactory(is_featured=False, is_published=False) for _ in range(2)]
+    ids = [p.pk for p in products]
+    client.post("/admin/store/product/", {"action": "publish", "_selected_action": ids})
+    client.post("/admin/store/product/", {"action": "feature", "_selected_action": ids})
+    assert Product.objects.featured().count() == 2
+    assert "Shop ALA" in client.get("/").content.decode()
+
+
+def test_record_offline_payment_and_refund_actions(client, store_staff, django_capture_on_commit_callbacks):
+    poster = ProductFactory(stock=5)
+    order = order_for(poster, quantity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/store/order/", {"action": "record_offline_payment", "_selected_action": [order.pk]}, follow=True
+        )
+    assert f"Recorded payment for {order.reference}." in response.content.decode()
+    order.refresh_from_db()
+    assert (order.status, order.payment_method, order.handled_by) == ("paid", "offline", store_staff)
+    assert len(mail.outbox) == 1
+    response = client.post(
+        "/admin/store/order/", {"action": "record_offline_payment", "_selected_action": [order.pk]}, follow=True
+    )
+    assert "Not marked paid" in response.content.decode()
+    response = client.post("/admin/store/order/", {"action": "refund", "_selected_action": [order.pk]}, follow=True)
+    assert f"Refunded {order.reference}." in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert len(mail.outbox) == 1
+
+
+def test_orders_cannot_be_added_or_deleted_in_admin(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    order = order_for(ProductFactory(price=Decimal("5.00")))
+    assert client.get("/admin/store/order/add/").status_code == 403
+    assert client.get(f"/admin/store/order/{order.pk}/delete/").status_code == 403
