@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 
 from .models import AlertBanner, NavLink, Promo, QuickLink, QuickLinkGroup, SiteSettings, SocialLink
@@ -9,6 +10,8 @@ class EditorAdmin(admin.ModelAdmin):
     """Records who last edited content (see TrackedModel); every content admin uses it."""
 
     readonly_fields = ("created_at", "updated_at", "updated_by")
+    # Addresses typed without a scheme get https:// (Django 6's default; silences its warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

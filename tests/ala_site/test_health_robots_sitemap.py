@@ -3,6 +3,7 @@
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(cl
     assert "Disallow: /accounts/" in lines
     assert "Disallow: /cookies/" in lines
     assert "Disallow: /" not in lines  # the public site stays crawlable
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines
 
 
 def test_sitemap_lists_the_home_page(client):
