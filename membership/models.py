@@ -237,9 +237,11 @@ class MembershipTerm(models.Model):
 
     def mark_paid(self):
         """Called when the store reports the order paid; a repeated call changes nothing."""
+        # A term cancelled because the member started another join or renewal (a second tab)
+        # may still be paid through its own order: the money was taken, so the year counts.
         updated = (
             type(self)
-            .objects.filter(pk=self.pk, status=self.Status.PENDING)
+            .objects.filter(pk=self.pk, status__in=[self.Status.PENDING, self.Status.CANCELLED])
             .update(status=self.Status.PAID, paid_at=timezone.now())
         )
         if updated:
@@ -321,9 +323,11 @@ class Donation(models.Model):
 
     def mark_paid(self):
         """Called when the store reports the order paid; the receipt goes out once."""
+        # A declined card marks the gift failed, but the order stays payable and a retry that
+        # succeeds reports it paid: that gift is paid too (only a refunded one stays refunded).
         updated = (
             type(self)
-            .objects.filter(pk=self.pk, status=self.Status.PENDING)
+            .objects.filter(pk=self.pk, status__in=[self.Status.PENDING, self.Status.FAILED])
             .update(status=self.Status.PAID, paid_at=timezone.now())
         )
         if updated:

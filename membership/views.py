@@ -37,6 +37,18 @@ def dues_line(term):
     )
 
 
+def pay_dues(request, term):
+    """Send the member to the store's checkout for the term's dues."""
+    if term.dues <= 0:
+        # The store refuses a checkout with nothing to pay (it raised, a 500 after the account
+        # was saved). A free type, which admin allows, needs no payment: the term counts as paid
+        # and starts once the address is confirmed.
+        term.mark_paid()
+        messages.success(request, f"Your {term.membership_type.name} membership has no dues to pay.")
+        return redirect("membership:account")
+    return start_checkout(request, [dues_line(term)], success_url=reverse("membership:account"))
+
+
 @require_http_methods(["GET", "POST"])
 @rate_limit("membership-join", limit=10, period=600)
 def join(request):
@@ -45,6 +57,10 @@ def join(request):
     if membership and membership.is_current:
         messages.info(request, "You are already a member. You can renew here.")
         return redirect("membership:renew")
+    if membership and membership.terms.filter(status=MembershipTerm.Status.PAID).exists():
+        # Paid already: only the email confirmation is missing; paying again would be a mistake.
+        messages.info(request, "Your dues are paid: confirm your email address to start your membership.")
+        return redirect("membership:account")
 
     chosen_type = MembershipType.objects.filter(slug=request.GET.get("type", ""), is_active=True).first()
     initial = {"membership_type": chosen_type} if chosen_type else {}
@@ -69,7 +85,7 @@ def join(request):
         if not user.email_verified:
             send_verification_email(request, user)
             messages.info(request, f"We sent a link to {user.email}: open it to confirm your address.")
-        return start_checkout(request, [dues_line(term)], success_url=reverse("membership:account"))
+        return pay_dues(request, term)
 
     context = {"form": join_form, "account_form": account_form}
     return render(request, "membership/join.html", context)
@@ -117,7 +133,7 @@ def renew(request):
         with transaction.atomic():
             membership.terms.filter(status=MembershipTerm.Status.PENDING).update(status=MembershipTerm.Status.CANCELLED)
             term = membership.new_term(form.cleaned_data["membership_type"])
-        return start_checkout(request, [dues_line(term)], success_url=reverse("membership:account"))
+        return pay_dues(request, term)
     context = {"form": form, "membership": membership}
     return render(request, "membership/renew.html", context)
 
@@ -147,6 +163,8 @@ def account(request):
         "terms": membership.terms.select_related("membership_type").exclude(status=MembershipTerm.Status.CANCELLED)
         if membership
         else [],
+        # Paid, waiting only for the address to be confirmed: do not offer to join (and pay) again.
+        "paid_awaiting_email": bool(membership) and membership.terms.filter(status=MembershipTerm.Status.PAID).exists(),
         "orders": Order.objects.filter(user=user).order_by("-created_at")[:20],
         "donations": Donation.objects.filter(user=user)[:20],
         "profile_form": profile_form,

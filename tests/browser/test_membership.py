@@ -52,7 +52,7 @@ def fill_billing_and_pay(page, amount):
     page.get_by_role("button", name="Continue to payment").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for order ALA-")
-    page.get_by_label(re.compile(r"^Status")).select_option("confirmed")
+    page.get_by_role("combobox", name=re.compile(r"^Status")).select_option("confirmed")
     page.get_by_role("button", name=f"Pay {amount}").click()
 
 
@@ -71,13 +71,13 @@ def test_join_confirm_pay_then_renew(page, seeded, axe_violations, console_error
     page.get_by_label("Email address").fill("Mina.Okafor@example.org")
     page.get_by_label("First name").fill("Mina")
     page.get_by_label("Last name").fill("Okafor")
-    page.get_by_label(re.compile(r"^Password\W*$")).fill(PASSWORD)
+    page.get_by_role("textbox", name=re.compile(r"^Password\W*$")).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_label("I confirm I meet the eligibility requirements").check()
     page.get_by_role("button", name="Continue to payment").click()
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below.")
     expect(page.get_by_text("Members agree to the Code of Conduct; tick the box to continue.")).to_be_visible()
-    page.get_by_label(re.compile(r"^Password\W*$")).fill(PASSWORD)  # passwords are never sent back
+    page.get_by_role("textbox", name=re.compile(r"^Password\W*$")).fill(PASSWORD)  # passwords are never sent back
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_label("I agree to follow the ALA Code of Conduct.").check()
     page.get_by_label("advocacy alerts by email").check()
@@ -112,7 +112,7 @@ def test_join_confirm_pay_then_renew(page, seeded, axe_violations, console_error
     assert any("membership is active" in m.subject for m in mail.outbox)
 
     # Renew: one more year from the current expiry, whatever the day it is paid.
-    page.get_by_role("link", name="Renew").click()
+    page.get_by_role("main").get_by_role("link", name="Renew").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Renew your membership")
     expect(page.get_by_text(f"runs until {long_date(expiry)}")).to_be_visible()
     page.get_by_role("button", name="Continue to payment").click()

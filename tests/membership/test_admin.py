@@ -73,7 +73,8 @@ def test_members_are_filterable_by_type_status_and_expiry(admin_client, members)
 
     assert listed(admin_client.get(CHANGELIST, {"membership_type__id__exact": student.pk})) == {"bo.chen@example.org"}
     assert listed(admin_client.get(CHANGELIST, {"status__exact": "expired"})) == {"cy@example.org"}
-    assert listed(admin_client.get(CHANGELIST, {"status__exact": "active"})) == {"ana@example.org", "bo.chen@example.org"}
+    active = listed(admin_client.get(CHANGELIST, {"status__exact": "active"}))
+    assert active == {"ana@example.org", "bo.chen@example.org"}
     assert listed(admin_client.get(CHANGELIST, {"expiry": "30"})) == {"bo.chen@example.org"}
     assert listed(admin_client.get(CHANGELIST, {"expiry": "lapsed"})) == {"cy@example.org"}
 

@@ -156,9 +156,7 @@ def test_a_dedication_needs_a_name(client):
 
 
 def test_a_dedication_and_anonymity_are_stored(client):
-    response = client.post(
-        "/donate/", gift(dedication_type="honor", dedication_name="Judith Krug", is_anonymous="on")
-    )
+    response = client.post("/donate/", gift(dedication_type="honor", dedication_name="Judith Krug", is_anonymous="on"))
 
     assert response.status_code == 302
     donation = Donation.objects.get()

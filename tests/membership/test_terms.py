@@ -1,5 +1,6 @@
 """Membership terms: activation needs payment and a confirmed email; renewals never lose a term."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -8,9 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from membership.models import Membership, MembershipTerm, add_years
+from tests.factories import UserFactory
 
 from .factories import MembershipFactory, MembershipTypeFactory, VerifiedUserFactory
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_changing_type_on_renewal():
 def test_expire_memberships_marks_only_lapsed_ones():
     lapsed = MembershipFactory(expires_in=-1)
     current = MembershipFactory(expires_in=0)
-    call_command("expire_memberships", stdout=open("/dev/null", "w"))
+    call_command("expire_memberships", stdout=io.StringIO())
     lapsed.refresh_from_db()
     current.refresh_from_db()
     assert lapsed.status == Membership.Status.EXPIRED
@@ -108,8 +109,8 @@ def test_expire_memberships_marks_only_lapsed_ones():
 def test_reminders_go_once_per_term_with_a_signed_renew_link(days_left):
     membership = MembershipFactory(expires_in=days_left)
     MembershipFactory(expires_in=60)  # too early for any reminder
-    call_command("send_renewal_reminders", stdout=open("/dev/null", "w"))
-    call_command("send_renewal_reminders", stdout=open("/dev/null", "w"))
+    call_command("send_renewal_reminders", stdout=io.StringIO())
+    call_command("send_renewal_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [membership.user.email]
@@ -119,11 +120,11 @@ def test_reminders_go_once_per_term_with_a_signed_renew_link(days_left):
 
 def test_a_missed_day_is_caught_up_and_the_seven_day_reminder_still_follows():
     membership = MembershipFactory(expires_in=29)
-    call_command("send_renewal_reminders", stdout=open("/dev/null", "w"))
+    call_command("send_renewal_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 1
     membership.expires_on = timezone.localdate() + timedelta(days=7)
     membership.save()
     MembershipTerm.objects.filter(membership=membership).update(ends_on=membership.expires_on)
-    call_command("send_renewal_reminders", stdout=open("/dev/null", "w"))
+    call_command("send_renewal_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 2
     assert "7 days" in mail.outbox[1].body

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from membership import demo, tokens
-from membership.models import Donation, Membership, MembershipTerm, MembershipType
+from membership.models import Membership, MembershipTerm, MembershipType
 from store.models import Order
 from tests.factories import UserFactory
 from tests.html_utils import checked_values, form_fields, links, visible_text
@@ -401,6 +401,39 @@ def test_a_new_link_can_be_asked_for(client, individual, run_on_commit):
     assert verify_link_in_outbox().startswith("/membership/verify/")
 
 
+def test_paid_but_unconfirmed_is_not_offered_to_join_and_pay_again(client, individual):
+    joined = client.post("/membership/join/", join_data(individual))
+    checkout_and_pay(client, joined["Location"])
+
+    response = client.get("/membership/account/")
+
+    text = visible_text(response.content)
+    assert "Your dues are paid: your membership starts as soon as you confirm your email address." in text
+    assert ("/membership/join/", "Complete your membership") not in links(response.content)
+
+
+def test_a_free_type_needs_no_checkout_and_starts_once_confirmed(client, run_on_commit):
+    honorary = MembershipTypeFactory(name="Honorary", annual_dues=Decimal("0.00"))
+
+    with run_on_commit():
+        response = client.post("/membership/join/", join_data(honorary))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/membership/account/"
+    assert not Order.objects.exists()
+    assert Membership.objects.get().status == Membership.Status.PENDING
+    with run_on_commit():
+        client.get(verify_link_in_outbox())
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.ACTIVE
+    assert membership.expires_on == one_year_from(today())
+
+    renewed = client.post("/membership/renew/", {"membership_type": honorary.pk})
+    assert renewed["Location"] == "/membership/account/"
+    membership.refresh_from_db()
+    assert membership.expires_on == one_year_from(one_year_from(today()) + timedelta(days=1))
+
+
 # Renewing -------------------------------------------------------------------------------------
 
 
@@ -690,3 +723,15 @@ def test_posting_the_account_forms_changes_only_ones_own_data(individual):
     assert theirs.advocacy_emails is False
     assert mine.user.first_name == "Mallory"
     assert mine.user.email != theirs.user.email  # the email is not editable here
+
+
+def test_join_sends_a_member_whose_dues_are_paid_to_confirm_the_email_instead_of_paying_again(client):
+    user = UserFactory()
+    membership = Membership.objects.create(user=user, membership_type=MembershipTypeFactory())
+    term = membership.new_term()
+    term.mark_paid()
+    assert MembershipTerm.objects.get(pk=term.pk).status == MembershipTerm.Status.PAID
+    client.force_login(user)
+    response = client.get("/membership/join/", follow=True)
+    assert response.redirect_chain[-1][0] == "/membership/account/"
+    assert "Your dues are paid: confirm your email address" in response.content.decode()
