@@ -81,7 +81,11 @@ class PayableLine:
             raise ValueError(f"PayableLine unit_price must be a Decimal, not {self.unit_price!r}.") from None
         if not unit_price.is_finite() or unit_price < 0 or unit_price >= Decimal("10000000"):
             raise ValueError(f"PayableLine unit_price {self.unit_price!r} is out of range.")
-        if not isinstance(self.quantity, int) or isinstance(self.quantity, bool) or not 1 <= self.quantity <= MAX_QUANTITY:
+        if (
+            not isinstance(self.quantity, int)
+            or isinstance(self.quantity, bool)
+            or not 1 <= self.quantity <= MAX_QUANTITY
+        ):
             raise ValueError(f"PayableLine quantity must be a whole number from 1 to {MAX_QUANTITY}.")
         data = {"kind": self.kind, "description": description, "unit_price": str(unit_price), "quantity": self.quantity}
         if self.item is not None:

@@ -92,7 +92,9 @@ class Cart:
     def lines(self):
         """The cart's lines with current prices, in one query. Items no longer on sale leave the cart."""
         if self._lines is None:
-            products = Product.objects.published().filter(pk__in=[int(key) for key in self.items]).order_by("title", "pk")
+            products = (
+                Product.objects.published().filter(pk__in=[int(key) for key in self.items]).order_by("title", "pk")
+            )
             lines = [
                 CartLine(product, self.items[str(product.pk)], product.price_for(self.user)) for product in products
             ]

@@ -78,7 +78,10 @@ class CheckoutForm(HoneypotForm, forms.ModelForm):
         help_texts = {"email": "We send the receipt and the link to your order here."}
         error_messages = {
             "name": {"required": "Enter your name."},
-            "email": {"required": "Enter your email address.", "invalid": "Enter an email address like name@example.org."},
+            "email": {
+                "required": "Enter your email address.",
+                "invalid": "Enter an email address like name@example.org.",
+            },
             "address_line1": {"required": "Enter the street address for billing."},
             "city": {"required": "Enter the city."},
             "postal_code": {"required": "Enter the ZIP or postal code."},

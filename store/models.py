@@ -28,7 +28,7 @@ from payments.core import get_base_url
 from payments.models import BasePayment
 
 from ala_site.images import refresh_rendition
-from ala_site.models import TrackedModel
+from ala_site.models import SiteSettings, TrackedModel
 
 from . import signals
 
@@ -380,12 +380,17 @@ class Order(models.Model):
 
     def send_receipt(self):
         """Email the receipt, once per order (a second call sends nothing). Returns True when sent."""
-        claimed = type(self).objects.filter(pk=self.pk, receipt_sent_at__isnull=True).update(
-            receipt_sent_at=timezone.now()
+        claimed = (
+            type(self).objects.filter(pk=self.pk, receipt_sent_at__isnull=True).update(receipt_sent_at=timezone.now())
         )
         if not claimed:
             return False
-        context = {"order": self, "lines": list(self.lines.all()), "SITE_URL": settings.SITE_URL}
+        context = {
+            "order": self,
+            "lines": list(self.lines.all()),
+            "site_settings": SiteSettings.current(),
+            "SITE_URL": settings.SITE_URL,
+        }
         subject = " ".join(render_to_string("store/email/receipt_subject.txt", context).split())
         body = render_to_string("store/email/receipt.txt", context)
         try:
@@ -428,7 +433,8 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="store_orderline_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="store_orderline_price_not_negative"),
             models.CheckConstraint(
-                condition=(Q(kind="product") & Q(product__isnull=False)) | (~Q(kind="product") & Q(product__isnull=True)),
+                condition=(Q(kind="product") & Q(product__isnull=False))
+                | (~Q(kind="product") & Q(product__isnull=True)),
                 name="store_orderline_product_iff_kind_product",
             ),
         ]

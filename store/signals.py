@@ -16,6 +16,8 @@ Selling apps connect receivers; each signal is sent with `sender=Order` and `ord
 - `order_refunded`: staff refunded the order (or the provider reported a refund).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core import checks
 from django.db.models import F
@@ -32,7 +34,7 @@ def payment_status_changed(sender, instance, **kwargs):
     payment = instance
     order = payment.order
     if payment.status == PaymentStatus.CONFIRMED:
-        if not payment.captured_amount:
+        if Decimal(str(payment.captured_amount or 0)) <= 0:
             # Some providers (the dummy one) confirm without recording the amount captured.
             type(payment).objects.filter(pk=payment.pk).update(captured_amount=F("total"))
             payment.captured_amount = payment.total

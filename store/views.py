@@ -50,6 +50,8 @@ def catalogue(request):
     query = {key: value for key, value in (("category", category and category.slug), ("sort", sort)) if value}
     context = {
         "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "ellipsis": Paginator.ELLIPSIS,
         "categories": categories,
         "category": category,
         "sort": sort,
@@ -119,6 +121,7 @@ def _render_cart(request, cart, error_form=None, status=200):
             line.form = UpdateCartForm(
                 initial={"product": line.product.pk, "quantity": line.quantity}, auto_id=f"cart-{line.product.pk}-%s"
             )
+        line.remove_form = RemoveFromCartForm(auto_id=f"remove-{line.product.pk}-%s")
     context = {"cart": cart, "lines": lines, "total": cart.total}
     return render(request, "store/cart.html", context, status=status)
 
@@ -336,7 +339,9 @@ def order_detail(request, reference):
 def order_pay(request, reference):
     order = _order_for(request, reference)
     if not order.is_payable:
-        messages.info(request, f"Order {order.reference} is {order.get_status_display().lower()}: there is nothing to pay.")
+        messages.info(
+            request, f"Order {order.reference} is {order.get_status_display().lower()}: there is nothing to pay."
+        )
         return redirect(order.get_link())
     payment = order.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT]).first()
     if payment is None or payment.variant != settings.PAYMENT_VARIANT:
@@ -347,7 +352,9 @@ def order_pay(request, reference):
     except RedirectNeeded as needed:
         order.refresh_from_db()
         if order.status == Order.Status.PAID:
-            messages.success(request, f"Thank you! Order {order.reference} is paid. A receipt is on its way to {order.email}.")
+            messages.success(
+                request, f"Thank you! Order {order.reference} is paid. A receipt is on its way to {order.email}."
+            )
         elif order.status == Order.Status.FAILED:
             messages.error(request, order.status_message)
         return redirect(str(needed))
@@ -355,6 +362,5 @@ def order_pay(request, reference):
         logger.exception("Payment provider failed for order %s", order.reference)
         messages.error(request, "The payment service did not answer. Nothing was charged; please try again.")
         return redirect(order.get_link())
-    context = {"order": order, "form": form, "token": request.GET.get("token", "")}
+    context = {"order": order, "form": form, "is_test_payment": payment.variant == "dummy"}
     return render(request, "store/pay.html", context, status=400 if request.method == "POST" else 200)
-

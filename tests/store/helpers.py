@@ -23,7 +23,10 @@ def h1s(response):
 
 def product_titles(response):
     """Titles of the product cards, in page order."""
-    return [unescape(t) for t in re.findall(r'<a class="stretched-link" href="[^"]+">([^<]+)</a>', response.content.decode())]
+    return [
+        unescape(t)
+        for t in re.findall(r'<a class="stretched-link" href="[^"]+">([^<]+)</a>', response.content.decode())
+    ]
 
 
 def messages(response):

@@ -22,7 +22,14 @@ def store_staff(client):
 
 def test_store_staff_group_manages_the_catalogue_but_cannot_forge_orders():
     codenames = set(Group.objects.get(name="Store staff").permissions.values_list("codename", flat=True))
-    assert {"add_product", "change_product", "delete_product", "add_category", "view_order", "change_order"} <= codenames
+    assert {
+        "add_product",
+        "change_product",
+        "delete_product",
+        "add_category",
+        "view_order",
+        "change_order",
+    } <= codenames
     assert not codenames & {"add_order", "delete_order", "change_orderline", "delete_payment"}
 
 

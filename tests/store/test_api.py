@@ -151,7 +151,7 @@ def test_start_checkout_refuses_offsite_success_urls(url):
 
 
 def test_items_in_finds_only_that_models_items():
-    from .factories import order_for, ProductFactory
+    from .factories import ProductFactory, order_for
 
     order = order_for(ProductFactory())
     group = Group.objects.create(name="Seat")

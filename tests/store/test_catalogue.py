@@ -138,7 +138,9 @@ def test_member_sees_member_price(client, member):
 
 
 def test_landing_page_shows_featured_products(client):
-    ProductFactory(title="READ Your Way Poster", price=Decimal("18.00"), is_featured=True, short_description="All reading")
+    ProductFactory(
+        title="READ Your Way Poster", price=Decimal("18.00"), is_featured=True, short_description="All reading"
+    )
     ProductFactory(title="Not featured", is_featured=False)
     ProductFactory(title="Featured but hidden", is_featured=True, is_published=False)
     page = text(client.get("/"))
