@@ -34,12 +34,12 @@ class HoneypotMixin(forms.Form):
     """A field people never see and bots fill in; a filled one rejects the submission."""
 
     website = forms.CharField(
-        label="Leave this field empty",
+        label="Leave this empty",
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "form-control"}),
     )
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
-            raise forms.ValidationError("This submission looks automated. Leave the last field empty.")
+            raise forms.ValidationError("This submission looks automated: leave the last field empty.")
         return ""

@@ -1,22 +1,8 @@
 from django import forms
 
+from ala_site.forms import HoneypotMixin
+
 from .models import MAX_QUANTITY, Order, Product
-
-
-class HoneypotForm(forms.Form):
-    """Adds a field people never see (it sits off-screen) and bots fill in; a filled one is rejected."""
-
-    website = forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "form-control"}),
-    )
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError("This looks like an automated submission: leave the last field empty.")
-        return ""
-
 
 QUANTITY_ERRORS = {
     "required": "Enter a quantity.",
@@ -52,25 +38,25 @@ def quantity_field(**kwargs):
     )
 
 
-class AddToCartForm(HoneypotForm):
+class AddToCartForm(HoneypotMixin):
     product = ProductChoiceField()
     quantity = quantity_field(initial=1)
 
     field_order = ["product", "quantity", "website"]
 
 
-class UpdateCartForm(HoneypotForm):
+class UpdateCartForm(HoneypotMixin):
     product = ProductChoiceField()
     quantity = quantity_field()
 
     field_order = ["product", "quantity", "website"]
 
 
-class RemoveFromCartForm(HoneypotForm):
+class RemoveFromCartForm(HoneypotMixin):
     product = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={"invalid": "Choose an item."})
 
 
-class CheckoutForm(HoneypotForm, forms.ModelForm):
+class CheckoutForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Order
         fields = ["name", "email", "address_line1", "address_line2", "city", "region", "postal_code", "country"]

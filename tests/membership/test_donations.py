@@ -174,7 +174,7 @@ def test_the_honeypot_rejects_a_bot(client):
     response = client.post("/donate/", gift(website="spam"))
 
     assert response.status_code == 200
-    assert "This submission looks automated." in visible_text(response.content)
+    assert "This submission looks automated" in visible_text(response.content)
     assert not Donation.objects.exists()
 
 
