@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from ala_site.models import Promo
+from ala_site.models import NavLink, Promo
 from ala_site.sections import bump
 
 from .models import Membership, MembershipTerm, MembershipType, User, add_years
@@ -73,6 +73,15 @@ def seed(volume=0, log=print):
     Promo.objects.filter(title="Become a member").update(cta_label="Join ALA", cta_url="/membership/")
     Promo.objects.filter(title="Support Our Mission").update(cta_label="Donate", cta_url="/donate/")
     bump(*Promo.cache_sections)
+    # ...and so do the menus' membership links (update() sends no signals, hence the bump).
+    own_pages = {
+        "Membership": "/membership/",
+        "Join ALA": "/membership/join/",
+        "Renew your membership": "/membership/renew/",
+    }
+    for label, url in own_pages.items():
+        NavLink.objects.filter(menu=NavLink.Menu.MAIN, label=label).update(url=url)
+    bump(*NavLink.cache_sections)
 
     member, created = User.objects.get_or_create(
         email=DEMO_MEMBER_EMAIL,

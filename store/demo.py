@@ -7,6 +7,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
+from ala_site.models import NavLink, QuickLink
+from ala_site.sections import bump
+
 from .models import Category, Product
 
 CATEGORIES = [
@@ -122,7 +125,7 @@ DESCRIPTIONS = {
 }
 
 
-def _placeholder(title, colour):
+def _cover_card(title, colour):
     """A simple cover: the title in white on a coloured background (demo data only)."""
     image = Image.new("RGB", (600, 800), colour)
     draw = ImageDraw.Draw(image)
@@ -140,7 +143,15 @@ def _placeholder(title, colour):
     return ContentFile(buffer.getvalue())
 
 
+def link_menus_to_the_store():
+    """Links that went to the association's old shop now lead to this store."""
+    NavLink.objects.filter(menu=NavLink.Menu.FOOTER, label="Shop").update(url="/store/")
+    QuickLink.objects.filter(label="Visit the Library Gift Shop").update(url="/store/")
+    bump(*NavLink.cache_sections, *QuickLink.cache_sections)  # update() sends no save signals
+
+
 def seed(volume=0, log=print):
+    link_menus_to_the_store()
     categories = {}
     for order, (slug, name, description) in enumerate(CATEGORIES):
         categories[slug], _ = Category.objects.update_or_create(
@@ -162,11 +173,11 @@ def seed(volume=0, log=print):
                 "is_published": True,
                 "is_featured": data.get("featured", False),
                 "order": order,
-                "image_alt": f"Placeholder cover: the words “{data['title']}” in white on a coloured background",
+                "image_alt": f"Cover card: the title “{data['title']}” in white lettering on a coloured background",
             },
         )
         if not product.image:
-            product.image.save(f"{data['slug']}.png", _placeholder(data["title"], data["colour"]), save=True)
+            product.image.save(f"{data['slug']}.png", _cover_card(data["title"], data["colour"]), save=True)
 
     if volume:
         generated = categories["posters"]
