@@ -4,6 +4,8 @@ Apps add their public pages to PUBLIC_URLS (and to AUTHENTICATED_URLS for pages
 behind a login) as they are built.
 """
 
+from xml.etree import ElementTree
+
 import pytest
 from django.core.management import call_command
 
@@ -21,12 +23,22 @@ PUBLIC_URLS = [
     "/robots.txt",
     "/sitemap.xml",
     "/healthz",
+    "/membership/",
+    "/membership/join/",
+    "/donate/",
+    "/store/",
+    "/store/read-your-way-poster/",
+    "/store/cart/",
 ]
+
+# The HTML pages among them, for the accessibility sweep in tests/browser/.
+PUBLIC_PAGES = [url for url in PUBLIC_URLS if url not in ("/robots.txt", "/sitemap.xml", "/healthz")]
 
 # Pages for a logged-in visitor.
 AUTHENTICATED_URLS = [
     "/accounts/password_change/",
     "/accounts/password_change/done/",
+    "/membership/account/",
 ]
 
 
@@ -78,3 +90,14 @@ def test_missing_page_is_a_404_in_the_sites_look(client, demo_content):
     assert "Page not found" in page
     assert "225 N Michigan Ave., Ste 1300" in page
     assert 'href="/"' in page
+
+
+def test_every_sitemap_address_answers(client, demo_content):
+    sitemap = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    locations = [element.text for element in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locations) > 5
+    for location in locations:
+        path = location.split("://", 1)[1].split("/", 1)[1]
+        response = client.get(f"/{path}")
+        assert response.status_code == 200, f"{location} answered {response.status_code}"
+        assert h1_count(response.content) == 1, location

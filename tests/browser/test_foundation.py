@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.ala_site.test_smoke import PUBLIC_PAGES
+
 pytestmark = pytest.mark.browser
 
 # Cookies the site may set without consent (strictly necessary), plus the consent cookie itself.
@@ -82,7 +84,7 @@ def test_cookie_settings_page_saves_a_choice_without_javascript(browser, site):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/cookies/", "/accounts/login/"])
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_pages_have_no_accessibility_violations(page, site, axe_violations, path):
     page.goto(site + path)
 
