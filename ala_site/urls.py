@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 
 from membership import views as membership_views
+from store import views as store_views
 from store.sitemaps import ProductSitemap
 
 from . import views
@@ -24,6 +25,8 @@ urlpatterns = [
     path("membership/", include("membership.urls")),
     path("donate/", membership_views.donate, name="donate"),
     path("store/", include("store.urls")),
+    # Ahead of django-payments' own route for provider webhooks, to refuse unknown providers cleanly.
+    re_path(r"^payments/process/(?P<variant>[a-z-]+)/$", store_views.payment_webhook),
     path("payments/", include("payments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -159,7 +159,7 @@ class OrderAdmin(admin.ModelAdmin):
         ("Staff", {"fields": ("staff_note", "created_at", "updated_at")}),
     )
     inlines = [OrderLineInline, PaymentInline]
-    actions = ["record_offline_payment", "refund"]
+    actions = ["record_offline_payment", "refund", "refund_and_restock"]
 
     def has_add_permission(self, request):
         return False  # orders come from the checkout
@@ -167,7 +167,7 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # they are the association's accounts; refund instead
 
-    @admin.action(description="Record an offline payment for the selected orders")
+    @admin.action(description="Record an offline payment for the selected orders", permissions=["change"])
     def record_offline_payment(self, request, queryset):
         paid, skipped = [], []
         for order in queryset:
@@ -180,17 +180,25 @@ class OrderAdmin(admin.ModelAdmin):
         if skipped:
             self.message_user(request, f"Not marked paid: {', '.join(skipped)}.", messages.WARNING)
 
-    @admin.action(description="Refund the selected orders")
+    @admin.action(description="Refund the selected orders", permissions=["change"])
     def refund(self, request, queryset):
+        self._refund(request, queryset, restock=False)
+
+    @admin.action(description="Refund the selected orders and put their items back in stock", permissions=["change"])
+    def refund_and_restock(self, request, queryset):
+        self._refund(request, queryset, restock=True)
+
+    def _refund(self, request, queryset, restock):
         refunded, skipped = [], []
         for order in queryset:
             try:
-                done = order.mark_refunded(by=request.user)
+                done = order.mark_refunded(by=request.user, restock=restock)
             except (PaymentError, ValueError) as error:
                 self.message_user(request, f"{order.reference}: the payment provider refused: {error}", messages.ERROR)
                 continue
             (refunded if done else skipped).append(order.reference)
         if refunded:
-            self.message_user(request, f"Refunded {', '.join(refunded)}.", messages.SUCCESS)
+            restocked = " and put their items back in stock" if restock else ""
+            self.message_user(request, f"Refunded {', '.join(refunded)}{restocked}.", messages.SUCCESS)
         if skipped:
             self.message_user(request, f"Nothing to refund for {', '.join(skipped)}.", messages.WARNING)

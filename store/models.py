@@ -289,9 +289,7 @@ class Order(models.Model):
             if not order.is_payable:
                 self.refresh_from_db()
                 return False
-            needed = {}
-            for product_id, quantity in order.lines.filter(product__isnull=False).values_list("product_id", "quantity"):
-                needed[product_id] = needed.get(product_id, 0) + quantity
+            needed = order.product_quantities()
             # Lock in primary-key order, so two buyers of the same items never deadlock.
             products = list(Product.objects.select_for_update().filter(pk__in=needed).order_by("pk"))
             problems = [p.stock_problem(needed[p.pk]) for p in products]
@@ -326,6 +324,35 @@ class Order(models.Model):
                 paid = True
         self.refresh_from_db()
         return paid
+
+    def product_quantities(self):
+        """{product id: quantity} over the order's product lines."""
+        needed = {}
+        for product_id, quantity in self.lines.filter(product__isnull=False).values_list("product_id", "quantity"):
+            needed[product_id] = needed.get(product_id, 0) + quantity
+        return needed
+
+    def stock_problems(self):
+        """What is no longer in stock, checked without locks: a courtesy before taking payment.
+
+        mark_paid() checks again under locks, so a race is still never oversold.
+        """
+        needed = self.product_quantities()
+        products = Product.objects.filter(pk__in=needed).order_by("pk")
+        return [problem for product in products if (problem := product.stock_problem(needed[product.pk]))]
+
+    def cancel_if_sold_out(self):
+        """Cancel a payable order whose items sold out, before the buyer is charged. Returns the problems."""
+        problems = self.stock_problems()
+        if problems:
+            with transaction.atomic():
+                order = self._locked()
+                if order.is_payable:
+                    order.status = self.Status.CANCELLED
+                    order.status_message = (" ".join(problems) + " The order is cancelled; nothing was charged.")[:500]
+                    order.save(update_fields=["status", "status_message", "updated_at"])
+            self.refresh_from_db()
+        return problems
 
     def record_offline_payment(self, *, by, note=""):
         """Staff recorded a payment made outside the site (cheque, invoice, phone)."""

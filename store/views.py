@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from payments import PaymentError, PaymentStatus, RedirectNeeded
+from payments import urls as payments_urls
 
 from ala_site.ratelimit import rate_limit
 from ala_site.templatetags.site_tags import json_ld
@@ -343,6 +345,9 @@ def order_pay(request, reference):
             request, f"Order {order.reference} is {order.get_status_display().lower()}: there is nothing to pay."
         )
         return redirect(order.get_link())
+    if order.cancel_if_sold_out():
+        messages.error(request, order.status_message)
+        return redirect(order.get_link())
     payment = order.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT]).first()
     if payment is None or payment.variant != settings.PAYMENT_VARIANT:
         payment = _new_payment(request, order)
@@ -364,3 +369,18 @@ def order_pay(request, reference):
         return redirect(order.get_link())
     context = {"order": order, "form": form, "is_test_payment": payment.variant == "dummy"}
     return render(request, "store/pay.html", context, status=400 if request.method == "POST" else 200)
+
+
+@csrf_exempt
+def payment_webhook(request, variant):
+    """django-payments' per-provider webhook, answering 404 for a provider that has none.
+
+    The dummy provider raises NotImplementedError there, which would be a 500 for anyone who
+    opens /payments/process/dummy/.
+    """
+    if variant != settings.PAYMENT_VARIANT:
+        return JsonResponse({"error": "Unknown payment provider", "variant": variant}, status=404)
+    try:
+        return payments_urls.static_callback(request, variant)
+    except NotImplementedError:
+        return JsonResponse({"error": "This payment provider sends no webhooks", "variant": variant}, status=404)

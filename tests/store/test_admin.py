@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 
 from store.models import Order, Product
@@ -131,6 +131,36 @@ def test_record_offline_payment_and_refund_actions(client, store_staff, django_c
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
     assert len(mail.outbox) == 1
+
+
+def test_refund_and_restock_puts_the_items_back(client, store_staff):
+    poster = ProductFactory(stock=5)
+    order = order_for(poster, quantity=2)
+    order.mark_paid()
+    poster.refresh_from_db()
+    assert poster.stock == 3
+
+    response = client.post(
+        "/admin/store/order/", {"action": "refund_and_restock", "_selected_action": [order.pk]}, follow=True
+    )
+
+    assert f"Refunded {order.reference} and put their items back in stock." in response.content.decode()
+    poster.refresh_from_db()
+    assert poster.stock == 5
+
+
+def test_staff_who_may_only_view_orders_cannot_refund(client):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_order"))
+    client.force_login(viewer)
+    order = order_for(ProductFactory())
+    order.mark_paid()
+
+    response = client.post("/admin/store/order/", {"action": "refund", "_selected_action": [order.pk]})
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert response.status_code in (200, 302, 403)
 
 
 def test_orders_cannot_be_added_or_deleted_in_admin(client):

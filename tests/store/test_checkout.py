@@ -255,6 +255,21 @@ def test_item_sold_out_before_payment_fails_the_order_without_overselling(receiv
     assert received[-1] == ("failed", second.reference) and len(received) == 2
 
 
+def test_an_order_whose_item_sold_out_is_cancelled_before_the_buyer_is_charged(client, received):
+    poster = ProductFactory(title="Last poster", stock=1)
+    first, second = order_for(poster), order_for(poster)
+    assert first.mark_paid() is True
+
+    response = client.get(second.get_pay_link(), follow=True)
+
+    second.refresh_from_db()
+    assert second.status == Order.Status.CANCELLED
+    assert not second.payments.exists()  # no payment was started, so nothing was charged
+    assert "“Last poster” is sold out. The order is cancelled; nothing was charged." in messages(response)
+    assert not second.is_refundable
+    assert received == [("paid", first.reference)]
+
+
 def test_paid_order_cannot_be_paid_again(client):
     order = order_for(ProductFactory())
     order.mark_paid()
@@ -330,3 +345,10 @@ def test_order_lines_are_constrained():
         OrderLine.objects.create(order=order, kind="product", description="x", unit_price=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         OrderLine.objects.create(order=order, kind="donation", description="x", unit_price=1, quantity=0)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("variant", ["dummy", "stripe", "nope"])
+def test_payment_webhook_of_a_provider_without_one_is_a_404_not_a_500(client, method, variant):
+    response = getattr(client, method)(f"/payments/process/{variant}/")
+    assert response.status_code == 404
