@@ -3,15 +3,19 @@
 import functools
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.response import TemplateResponse
 
 
 def client_address(request):
-    # Behind the production proxy REMOTE_ADDR is the proxy; it appends the address it saw to
-    # X-Forwarded-For. Only that last entry is the proxy's word: earlier ones come from the
-    # client, who could vary them to escape the limit.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    """The address a limit counts against.
+
+    X-Forwarded-For is only believed behind a proxy that sets it (TRUST_X_FORWARDED_FOR);
+    then only its last entry, the one the proxy appended, since earlier ones come from the
+    client, who could vary them to escape the limit. Without a proxy, REMOTE_ADDR is the client.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.TRUST_X_FORWARDED_FOR else ""
     return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR", "unknown")
 
 

@@ -136,3 +136,9 @@ class DonationAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "dedication_name")
     date_hierarchy = "created_at"
     readonly_fields = ("user", "amount", "currency", "status", "created_at", "paid_at")
+
+    def has_add_permission(self, request):
+        return False  # gifts come through /donate/ and the checkout
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # they are the association's accounts

@@ -91,6 +91,11 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True  # the name goes on membership cards and receipts
+
 
 class PreferencesForm(forms.ModelForm):
     class Meta:

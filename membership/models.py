@@ -199,6 +199,20 @@ class Membership(TrackedModel):
             )
         return started
 
+    def sync_with_terms(self):
+        """Expiry, type and status from the started terms (after a refund, or as years begin)."""
+        today = timezone.localdate()
+        started = list(self.terms.filter(status=MembershipTerm.Status.STARTED).order_by("starts_on"))
+        if not started:
+            self.expires_on = None
+            self.status = self.Status.CANCELLED
+        else:
+            begun = [term for term in started if term.starts_on <= today] or started[:1]
+            self.membership_type_id = begun[-1].membership_type_id
+            self.expires_on = started[-1].ends_on
+            self.status = self.Status.ACTIVE if self.expires_on >= today else self.Status.EXPIRED
+        self.save(update_fields=["membership_type", "expires_on", "status", "updated_at"])
+
     def expire_if_lapsed(self):
         if self.status == self.Status.ACTIVE and self.expires_on and self.expires_on < timezone.localdate():
             self.status = self.Status.EXPIRED
@@ -215,6 +229,7 @@ class MembershipTerm(models.Model):
         PAID = "paid", "Paid, awaiting email confirmation"
         STARTED = "started", "Started"
         CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="terms")
     membership_type = models.ForeignKey(MembershipType, on_delete=models.PROTECT, related_name="+")
@@ -259,11 +274,40 @@ class MembershipTerm(models.Model):
         self.ends_on = add_years(self.starts_on, 1) - timedelta(days=1)
         self.status = self.Status.STARTED
         self.save(update_fields=["starts_on", "ends_on", "status"])
-        membership.membership_type = self.membership_type
+        if self.starts_on <= today:
+            # A renewal to another type takes effect when its year begins (expire_memberships
+            # switches it on that day); until then the current year keeps its type.
+            membership.membership_type = self.membership_type
         membership.expires_on = self.ends_on
         membership.status = Membership.Status.ACTIVE
         membership.member_since = membership.member_since or self.starts_on
         membership.save(update_fields=["membership_type", "expires_on", "status", "member_since", "updated_at"])
+
+    def refund(self):
+        """The dues came back: the year is withdrawn, later years close the gap, dates follow.
+
+        A paid term still waiting for the email confirmation simply never starts.
+        Returns False when it was refunded already (the store may repeat itself).
+        """
+        with transaction.atomic():
+            membership = Membership.objects.select_for_update().get(pk=self.membership_id)
+            term = type(self).objects.select_for_update().get(pk=self.pk)
+            if term.status == self.Status.REFUNDED:
+                return False
+            was_started = term.status == self.Status.STARTED
+            term.status = self.Status.REFUNDED
+            term.save(update_fields=["status"])
+            if was_started:
+                cursor = max(term.starts_on, timezone.localdate())
+                later = membership.terms.filter(status=self.Status.STARTED, starts_on__gt=term.starts_on)
+                for following in later.order_by("starts_on"):
+                    following.starts_on = cursor
+                    following.ends_on = add_years(cursor, 1) - timedelta(days=1)
+                    following.save(update_fields=["starts_on", "ends_on"])
+                    cursor = following.ends_on + timedelta(days=1)
+                membership.sync_with_terms()
+        self.refresh_from_db()
+        return True
 
 
 def add_years(day, years):

@@ -24,5 +24,7 @@ def record_failed_payment(sender, order, **kwargs):
 
 @receiver(order_refunded, dispatch_uid="membership.order_refunded")
 def record_refund(sender, order, **kwargs):
+    for term in items_in(order, MembershipTerm):
+        term.refund()
     for donation in items_in(order, Donation):
         donation.mark(Donation.Status.REFUNDED)

@@ -54,8 +54,9 @@ def pay_dues(request, term):
 def join(request):
     user = request.user if request.user.is_authenticated else None
     membership = Membership.objects.filter(user=user).first() if user else None
-    if membership and membership.is_current:
-        messages.info(request, "You are already a member. You can renew here.")
+    if membership and membership.member_since:
+        # A member, current or lapsed, renews; joining again would overwrite their record.
+        messages.info(request, "You have been a member before, so you renew rather than join.")
         return redirect("membership:renew")
     if membership and membership.terms.filter(status=MembershipTerm.Status.PAID).exists():
         # Paid already: only the email confirmation is missing; paying again would be a mistake.

@@ -288,7 +288,9 @@ def test_rate_limit_answers_429_after_many_posts(client, monkeypatch):
     assert client.post("/cookies/", {"choice": "reject"}, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
-def test_rate_limit_cannot_be_escaped_by_a_made_up_forwarded_header(client, monkeypatch):
+@pytest.mark.parametrize("behind_proxy", [False, True])
+def test_rate_limit_cannot_be_escaped_by_a_made_up_forwarded_header(client, monkeypatch, settings, behind_proxy):
+    settings.TRUST_X_FORWARDED_FOR = behind_proxy
     monkeypatch.setattr("ala_site.ratelimit.time", SimpleNamespace(time=lambda: 1_700_000_000.0))
 
     statuses = [

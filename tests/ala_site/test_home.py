@@ -105,16 +105,16 @@ def test_main_nav_has_top_level_items_and_child_links(client, demo_content):
         "Tools & Resources",
     ]:
         assert label in text
-    assert ("https://www.ala.org/membership/joinala", "Join ALA") in page_links
+    assert ("/membership/join/", "Join ALA") in page_links
     assert ("https://www.ala.org/bbooks", "Banned & Challenged Books") in page_links
-    assert ("https://www.ala.org/membership", "Membership overview") in page_links
+    assert ("/membership/", "Membership overview") in page_links
 
 
 def test_unpublished_menu_link_is_hidden(client, demo_content):
     NavLink.objects.filter(label="Join ALA").update(is_published=False)
     NavLink.objects.get(label="Join ALA").save()  # a save refreshes the cached menu
 
-    assert ("https://www.ala.org/membership/joinala", "Join ALA") not in links(client.get("/").content)
+    assert ("/membership/join/", "Join ALA") not in links(client.get("/").content)
 
 
 def test_utility_nav_offers_log_in_to_visitors_and_log_out_to_members(client, demo_content):

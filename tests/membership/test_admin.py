@@ -166,6 +166,16 @@ def test_the_membership_staff_group_can_look_members_up():
     assert client.get("/admin/membership/donation/").status_code == 200
     assert client.get(f"/admin/membership/user/{membership.user.pk}/change/").status_code == 200  # view only
     assert export(client, [membership]).status_code == 200
+    assert not {code for code in codenames if code.startswith("delete_")}  # records are kept
+    assert client.get("/admin/store/order/").status_code == 200  # they can check dues payments
+    assert client.get(f"{CHANGELIST}{membership.pk}/delete/").status_code == 403
+
+
+def test_donations_come_from_the_site_and_cannot_be_added_or_deleted_in_admin(admin_client):
+    donation = DonationFactory()
+    assert admin_client.get("/admin/membership/donation/add/").status_code == 403
+    assert admin_client.get(f"/admin/membership/donation/{donation.pk}/delete/").status_code == 403
+    assert admin_client.get(f"/admin/membership/donation/{donation.pk}/change/").status_code == 200
 
 
 def test_people_outside_staff_cannot_reach_the_member_list(members):

@@ -12,6 +12,7 @@ from store.signals import order_paid
 from tests.factories import UserFactory
 from tests.html_utils import form_fields, visible_text
 
+from .factories import DonationFactory
 from .flows import checkout, checkout_and_pay, long_date, pay, today
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +254,15 @@ def test_donations_show_in_the_donors_account(run_on_commit):
 
     assert "$250.00 to Defending the freedom to read" in text
     assert "Paid" in text
+
+
+def test_the_receipt_is_plain_text_with_names_as_typed_and_grouped_amounts(run_on_commit):
+    donation = DonationFactory(
+        name="Siobhán O'Brien", amount=Decimal("1234.56"), dedication_type="memory", dedication_name="Zoë <Reader>"
+    )
+    with run_on_commit():
+        donation.mark_paid()
+    body = mail.outbox[0].body
+    assert "Dear Siobhán O'Brien," in body
+    assert "In memory of Zoë <Reader>" in body
+    assert "$1,234.56 USD" in body

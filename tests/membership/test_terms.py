@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from membership.models import Membership, MembershipTerm, add_years
@@ -85,14 +86,72 @@ def test_renewing_a_lapsed_membership_starts_today():
     assert type(membership.user).objects.get(pk=membership.user.pk).is_member
 
 
-def test_changing_type_on_renewal():
+def test_a_renewal_to_another_type_takes_effect_when_its_year_begins():
     membership = MembershipFactory(expires_in=10)
+    individual = membership.membership_type
     student = MembershipTypeFactory(name="Student", annual_dues="33.00")
     term = membership.new_term(student)
     assert term.dues == student.annual_dues
     term.mark_paid()
     membership.refresh_from_db()
+    assert membership.membership_type == individual  # the current year is still Individual
+
+    # Eleven days on, the Student year has begun: the daily command switches the type.
+    MembershipTerm.objects.filter(membership=membership).update(
+        starts_on=F("starts_on") - timedelta(days=11), ends_on=F("ends_on") - timedelta(days=11)
+    )
+    call_command("expire_memberships", stdout=io.StringIO())
+    membership.refresh_from_db()
     assert membership.membership_type == student
+    assert membership.status == Membership.Status.ACTIVE
+
+
+def test_renewing_a_lapsed_membership_to_another_type_switches_at_once():
+    membership = MembershipFactory(expires_in=-5)
+    student = MembershipTypeFactory(name="Student", annual_dues="33.00")
+    membership.new_term(student).mark_paid()
+    membership.refresh_from_db()
+    assert membership.membership_type == student
+
+
+def test_a_refund_withdraws_the_year_and_later_years_close_the_gap():
+    membership = MembershipFactory(expires_in=100)
+    first_expiry = membership.expires_on
+    renewal, second = membership.new_term(), membership.new_term()
+    renewal.mark_paid()
+    second.mark_paid()
+    membership.refresh_from_db()
+    assert membership.expires_on == one_year_from(one_year_from(first_expiry + timedelta(days=1)) + timedelta(days=1))
+
+    assert MembershipTerm.objects.get(pk=renewal.pk).refund() is True
+    assert MembershipTerm.objects.get(pk=renewal.pk).refund() is False  # a repeated refund changes nothing
+
+    membership.refresh_from_db()
+    second.refresh_from_db()
+    assert second.starts_on == first_expiry + timedelta(days=1)
+    assert membership.expires_on == second.ends_on == one_year_from(first_expiry + timedelta(days=1))
+    assert membership.status == Membership.Status.ACTIVE
+
+
+def test_refunding_the_only_year_ends_the_membership():
+    membership = MembershipFactory(expires_in=300)
+    MembershipTerm.objects.get(membership=membership).refund()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.CANCELLED
+    assert membership.expires_on is None
+    assert not type(membership.user).objects.get(pk=membership.user_id).is_member
+
+
+def test_a_refunded_join_never_starts_when_the_email_is_confirmed():
+    user = UserFactory()
+    membership = pending_membership(user)
+    term = membership.new_term()
+    term.mark_paid()
+    term.refund()
+    user.verify_email()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.PENDING
+    assert not type(user).objects.get(pk=user.pk).is_member
 
 
 def test_expire_memberships_marks_only_lapsed_ones():

@@ -12,7 +12,7 @@ from django.test import Client
 from membership import demo, tokens
 from membership.models import Membership, MembershipTerm, MembershipType
 from store.models import Order
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.html_utils import checked_values, form_fields, links, visible_text
 
 from .factories import DonationFactory, MembershipFactory, MembershipTypeFactory, VerifiedUserFactory
@@ -523,7 +523,7 @@ def test_changing_the_type_on_renewal(individual, student, run_on_commit):
         checkout_and_pay(client, response["Location"])
 
     membership.refresh_from_db()
-    assert membership.membership_type == student
+    assert membership.membership_type == individual  # until the Student year begins
     assert Order.objects.get().total == Decimal("33.00")
     assert membership.terms.filter(membership_type=student, dues=Decimal("33.00")).exists()
 
@@ -735,3 +735,33 @@ def test_join_sends_a_member_whose_dues_are_paid_to_confirm_the_email_instead_of
     response = client.get("/membership/join/", follow=True)
     assert response.redirect_chain[-1][0] == "/membership/account/"
     assert "Your dues are paid: confirm your email address" in response.content.decode()
+
+
+def test_refunding_a_renewal_order_takes_the_year_back(individual, run_on_commit):
+    membership = MembershipFactory(membership_type=individual, expires_in=20)
+    expiry_before = membership.expires_on
+    client = member_client(membership)
+    response = client.post("/membership/renew/", {"membership_type": individual.pk})
+    with run_on_commit():
+        checkout_and_pay(client, response["Location"])
+    membership.refresh_from_db()
+    assert membership.expires_on > expiry_before
+
+    order = Order.objects.get()
+    order.mark_refunded(by=StaffFactory())
+
+    membership.refresh_from_db()
+    assert membership.expires_on == expiry_before
+    assert membership.terms.filter(status=MembershipTerm.Status.REFUNDED).count() == 1
+    assert "Refunded" in visible_text(client.get("/membership/account/").content)
+
+
+def test_a_lapsed_member_who_opens_join_is_sent_to_renew_and_their_record_is_untouched(individual, student):
+    membership = MembershipFactory(membership_type=individual, expires_in=-30, status=Membership.Status.EXPIRED)
+    client = member_client(membership)
+
+    response = client.post("/membership/join/", join_data(student))
+
+    assert response["Location"] == "/membership/renew/"
+    membership.refresh_from_db()
+    assert (membership.status, membership.membership_type) == (Membership.Status.EXPIRED, individual)

@@ -33,11 +33,11 @@ class Command(BaseCommand):
             )
             for membership in memberships.select_related("user", "membership_type"):
                 with transaction.atomic():
+                    # The latest started term: the reminder is about the year that ends last.
                     term = (
                         MembershipTerm.objects.select_for_update()
-                        .filter(
-                            membership=membership, status=MembershipTerm.Status.STARTED, ends_on=membership.expires_on
-                        )
+                        .filter(membership=membership, status=MembershipTerm.Status.STARTED)
+                        .order_by("-ends_on")
                         .first()
                     )
                     if term is None or getattr(term, field) is not None:
