@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Tests run with production-like settings (DEBUG off) and a throwaway key.
 TEST_ENV := SECRET_KEY=test-only-not-secret SECURE_COOKIES=false
 
-.PHONY: run test lint format setup browser clean
+.PHONY: run test lint format setup browser clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,15 @@ browser:
 
 clean:
 	rm -rf $(VENV) var
+
+# Load benchmark against gunicorn (not runserver) with generated volume; prints ratios to /healthz.
+BENCH_ENV := SECRET_KEY=bench-only-not-secret SECURE_COOKIES=false DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 STATIC_ROOT=$(CURDIR)/var/bench-static
+bench: $(STAMP)
+	mkdir -p var
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py seed_demo --volume 1000 > /dev/null
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(BIN)/gunicorn ala_site.wsgi --bind 127.0.0.1:8055 --workers 2 --daemon --pid var/bench.pid
+	sleep 2
+	$(BIN)/python bench/load.py http://127.0.0.1:8055 --seconds 10 || true
+	kill `cat var/bench.pid`

@@ -277,7 +277,17 @@ class Promo(PublishWindowModel):
         blank=True,
         help_text="Required with an image: what the image shows, for people who cannot see it.",
     )
-    image_rendition = models.ImageField(upload_to="promos/renditions/", blank=True, editable=False)
+    # The rendition's size is stored so pages can give <img> its width and height without
+    # opening the file on every request.
+    image_rendition = models.ImageField(
+        upload_to="promos/renditions/",
+        blank=True,
+        editable=False,
+        width_field="rendition_width",
+        height_field="rendition_height",
+    )
+    rendition_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    rendition_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cta_label = models.CharField("call to action", max_length=60, blank=True)
     cta_url = models.CharField("call to action link", max_length=500, blank=True, validators=[validate_link])
     order = models.PositiveSmallIntegerField(default=0)

@@ -106,7 +106,17 @@ class Product(TrackedModel):
         blank=True,
         help_text="Required with an image: what the image shows, for people who cannot see it.",
     )
-    image_rendition = models.ImageField(upload_to="store/renditions/", blank=True, editable=False)
+    # The rendition's size is stored so pages can give <img> its width and height without
+    # opening the file on every request.
+    image_rendition = models.ImageField(
+        upload_to="store/renditions/",
+        blank=True,
+        editable=False,
+        width_field="rendition_width",
+        height_field="rendition_height",
+    )
+    rendition_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    rendition_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_published = models.BooleanField("published", default=True)
     is_featured = models.BooleanField("featured on the landing page", default=False)
     order = models.PositiveSmallIntegerField(default=0)

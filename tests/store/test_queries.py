@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from store.cart import SESSION_KEY
+from store.demo import _cover_card
 
 from .factories import CategoryFactory, ProductFactory
 
@@ -75,3 +76,16 @@ def test_product_page_query_count(client):
     product = make_products(1)[0]
     count, captured = queries(client, product.get_absolute_url())
     assert count <= 2, [q["sql"] for q in captured]  # the product, the session
+
+
+def test_catalogue_gives_image_sizes_without_opening_image_files(client, monkeypatch):
+    product = ProductFactory(image_alt="A poster")
+    product.image.save("poster.png", _cover_card("A poster", "#0b2e59"), save=True)
+    opened = []
+    monkeypatch.setattr("django.core.files.images.get_image_dimensions", lambda *a, **k: opened.append(a))
+
+    response = client.get("/store/")
+
+    assert f'width="{product.rendition_width}" height="{product.rendition_height}"' in response.content.decode()
+    assert product.rendition_width <= 960 and product.rendition_height > 0
+    assert opened == []
