@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
+from django.views.defaults import server_error
 
 from tests.factories import UserFactory
 from tests.html_utils import h1_count
@@ -101,3 +102,14 @@ def test_every_sitemap_address_answers(client, demo_content):
         response = client.get(f"/{path}")
         assert response.status_code == 200, f"{location} answered {response.status_code}"
         assert h1_count(response.content) == 1, location
+
+
+def test_server_error_page_is_in_the_sites_look_without_touching_the_database(rf, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    assert h1_count(response.content) == 1
+    page = response.content.decode()
+    assert "Something went wrong" in page
+    assert "American Library Association" in page
