@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 
 from .consent import CATEGORIES
 
@@ -43,3 +44,7 @@ class HoneypotMixin(forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError("This submission looks automated: leave the last field empty.")
         return ""
+
+
+class PasswordResetRequestForm(HoneypotMixin, PasswordResetForm):
+    """Django's password reset form, with the honeypot every public form carries."""

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -9,6 +10,8 @@ from store import views as store_views
 from store.sitemaps import ProductSitemap
 
 from . import views
+from .forms import PasswordResetRequestForm
+from .ratelimit import rate_limit
 from .sitemaps import StaticPagesSitemap
 
 # Apps add their own entries here as they gain public pages.
@@ -21,6 +24,14 @@ admin.site.index_title = "Content and operations"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cookies/", views.cookie_settings, name="cookie_settings"),
+    # The reset form sends email to any address typed in: rate-limited, with a honeypot.
+    path(
+        "accounts/password_reset/",
+        rate_limit("password-reset", limit=5, period=600)(
+            auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm)
+        ),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("membership/", include("membership.urls")),
     path("donate/", membership_views.donate, name="donate"),

@@ -1,6 +1,7 @@
 """Accounts under /accounts/: password reset by email and password change, in the site's look."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -85,3 +86,18 @@ def test_password_change_with_a_wrong_old_password_shows_the_error_by_the_field(
 
     assert response.status_code == 200
     assert "Your old password was entered incorrectly." in visible_text(response.content)
+
+
+def test_password_reset_form_carries_a_honeypot_and_is_rate_limited(client, monkeypatch):
+    monkeypatch.setattr("ala_site.ratelimit.time", SimpleNamespace(time=lambda: 1_700_000_000.0))
+    UserFactory(email="reader@example.org")
+
+    bot = client.post("/accounts/password_reset/", {"email": "reader@example.org", "website": "spam"})
+    assert bot.status_code == 200
+    assert "This submission looks automated" in bot.content.decode()
+    assert mail.outbox == []
+
+    statuses = [client.post("/accounts/password_reset/", {"email": "reader@example.org"}).status_code for _ in range(4)]
+    assert statuses == [302] * 4  # the bot's attempt counted too
+    assert client.post("/accounts/password_reset/", {"email": "reader@example.org"}).status_code == 429
+    assert len(mail.outbox) == 4
