@@ -1,10 +1,4 @@
-"""The commerce kernel: the catalogue, orders whose lines are anything payable, and payments.
-
-An order line is a product of the catalogue or an item another app sells through the store
-(dues, an event fee, a job ad, a donation): see api.py. Prices are copied onto the lines when
-the order is made, so later price changes never alter an order. When an order's state changes
-the store sends a signal (signals.py) that the selling app listens to.
-"""
+"""Orders whose lines are anything payable, and their payments (django-payments)."""
 
 import logging
 import secrets
@@ -14,12 +8,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -27,157 +18,13 @@ from payments import PaymentStatus, PurchasedItem
 from payments.core import get_base_url
 from payments.models import BasePayment
 
-from ala_site.images import refresh_rendition
-from ala_site.models import SiteSettings, TrackedModel
+from ala_site.emails import send_templated_email
+from ala_site.models import SiteSettings
 
-from . import signals
+from .. import signals
+from .catalogue import CURRENCY, CURRENCY_CHOICES, MONEY, Product
 
 logger = logging.getLogger(__name__)
-
-CURRENCY = "USD"
-CURRENCY_CHOICES = [("USD", "US dollars")]
-MAX_QUANTITY = 99  # of one product in one order
-# Paths under /store/ that a product slug must not take.
-RESERVED_SLUGS = {"cart", "checkout", "orders"}
-MONEY = {"max_digits": 9, "decimal_places": 2}
-
-
-def money(value):
-    return Decimal(value).quantize(Decimal("0.01"))
-
-
-class Category(TrackedModel):
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-    is_published = models.BooleanField("published", default=True)
-
-    cache_sections = ("store",)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name_plural = "categories"
-
-    def __str__(self):
-        return self.name
-
-
-class ProductQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-    def featured(self):
-        """Published products chosen for the landing page's "Shop ALA" section."""
-        return self.published().filter(is_featured=True)
-
-
-class Product(TrackedModel):
-    class Format(models.TextChoices):
-        PRINT = "print", "Print"
-        DIGITAL = "digital", "Digital download"
-
-    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="products")
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    short_description = models.CharField(
-        max_length=300, help_text="One or two sentences for lists and the landing page."
-    )
-    description = models.TextField(blank=True, help_text="Plain text; blank lines start new paragraphs.")
-    price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
-    member_price = models.DecimalField(
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.01"))],
-        help_text="What current members pay. Leave empty when members pay the full price.",
-    )
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default=CURRENCY)
-    format = models.CharField(max_length=10, choices=Format.choices, default=Format.PRINT)
-    stock = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        help_text="Copies on hand, lowered when an order is paid. Leave empty for unlimited (digital downloads).",
-    )
-    image = models.ImageField(upload_to="store/", blank=True)
-    image_alt = models.CharField(
-        "image description (alt text)",
-        max_length=250,
-        blank=True,
-        help_text="Required with an image: what the image shows, for people who cannot see it.",
-    )
-    # The rendition's size is stored so pages can give <img> its width and height without
-    # opening the file on every request.
-    image_rendition = models.ImageField(
-        upload_to="store/renditions/",
-        blank=True,
-        editable=False,
-        width_field="rendition_width",
-        height_field="rendition_height",
-    )
-    rendition_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    rendition_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    is_published = models.BooleanField("published", default=True)
-    is_featured = models.BooleanField("featured on the landing page", default=False)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    objects = ProductQuerySet.as_manager()
-    cache_sections = ("store",)
-    RENDITION_WIDTH = 800
-
-    class Meta:
-        ordering = ["order", "title"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(member_price__isnull=True) | Q(member_price__lte=F("price")),
-                name="store_product_member_price_not_above_price",
-            ),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.image and not self.image_alt.strip():
-            errors["image_alt"] = "Describe the image for people who cannot see it."
-        if self.member_price is not None and self.price is not None and self.member_price > self.price:
-            errors["member_price"] = "The member price cannot be higher than the price."
-        if self.slug in RESERVED_SLUGS:
-            errors["slug"] = f"“{self.slug}” is taken by a store page; choose another address."
-        if errors:
-            raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        refresh_rendition(self.image, self.image_rendition, self.RENDITION_WIDTH)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("store:product", args=[self.slug])
-
-    def price_for(self, user):
-        """The price this buyer pays: the member price for current members."""
-        if self.member_price is not None and getattr(user, "is_member", False):
-            return self.member_price
-        return self.price
-
-    @property
-    def is_unlimited(self):
-        return self.stock is None
-
-    @property
-    def in_stock(self):
-        return self.stock is None or self.stock > 0
-
-    def stock_problem(self, quantity):
-        """A message for the buyer when `quantity` cannot be had, else None."""
-        if self.stock is None or quantity <= self.stock:
-            return None
-        if self.stock == 0:
-            return f"“{self.title}” is sold out."
-        return f"Only {self.stock} of “{self.title}” left in stock."
-
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L or U: easy to read out on the phone
 
@@ -422,16 +269,9 @@ class Order(models.Model):
         )
         if not claimed:
             return False
-        context = {
-            "order": self,
-            "lines": list(self.lines.all()),
-            "site_settings": SiteSettings.current(),
-            "SITE_URL": settings.SITE_URL,
-        }
-        subject = " ".join(render_to_string("store/email/receipt_subject.txt", context).split())
-        body = render_to_string("store/email/receipt.txt", context)
+        context = {"order": self, "lines": list(self.lines.all()), "site_settings": SiteSettings.current()}
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [self.email])
+            send_templated_email("store/email/receipt", context, self.email)
         except Exception:
             # The order stays paid; clear the mark so staff (or a retry) can send it again.
             type(self).objects.filter(pk=self.pk).update(receipt_sent_at=None)
