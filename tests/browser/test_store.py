@@ -74,12 +74,14 @@ def test_buy_a_poster_and_pay(page, live_server, axe_violations, console_errors)
     page.get_by_role("button", name="Continue to payment").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for order ALA-")
+    assert axe_violations(page) == []
     page.get_by_role("combobox", name="Status*", exact=True).select_option("confirmed")
     page.get_by_role("button", name="Pay $36.00").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Order ALA-")
     expect(page.locator(".order-status")).to_have_text(re.compile("Paid"))
     expect(page.get_by_text("Thank you! Order")).to_be_visible()
+    assert axe_violations(page) == []
     order = Order.objects.get()
     assert order.status == Order.Status.PAID
     assert order.lines.get().product.stock == 3
