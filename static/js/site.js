@@ -2,16 +2,6 @@
 document.documentElement.classList.replace("no-js", "js");
 
 document.addEventListener("DOMContentLoaded", () => {
-  const narrow = window.matchMedia("(max-width: 991.98px)");
-
-  // The main menu is open by default (for visitors without JavaScript); fold it on small screens.
-  const menu = document.querySelector("[data-mobile-collapse]");
-  const syncMenu = () => {
-    if (menu) menu.open = !narrow.matches;
-  };
-  syncMenu();
-  narrow.addEventListener("change", syncMenu);
-
   // One drop-down open at a time; Escape or a click elsewhere closes it.
   const groups = Array.from(document.querySelectorAll("[data-nav-group]"));
   groups.forEach((group) => {

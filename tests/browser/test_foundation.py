@@ -176,6 +176,8 @@ def test_without_javascript_menu_links_and_both_hero_slides_are_reachable(browse
 
     expect(page.get_by_role("heading", name="Recharging in Challenging Times")).to_be_visible()
     expect(page.get_by_role("heading", name="Celebrating ALA's 150th Anniversary")).to_be_visible()
+    if width < 992:  # on a phone the menu opens from its native "Menu" button
+        main_nav.get_by_text("Menu", exact=True).click()
     for label in ["Membership", "Awards & Grants", "Education & Careers"]:
         expect(main_nav.get_by_text(label, exact=True)).to_be_visible()
 
