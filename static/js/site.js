@@ -23,7 +23,6 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // Alert banners can be dismissed for this page view.
   document.querySelectorAll("[data-dismiss-alert]").forEach((button) => {
-    button.hidden = false;
     button.addEventListener("click", () => button.closest("[data-alert-banner]").remove());
   });
 });

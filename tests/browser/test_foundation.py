@@ -186,3 +186,18 @@ def test_without_javascript_menu_links_and_both_hero_slides_are_reachable(browse
     expect(grants).to_be_visible()
     expect(grants).to_have_attribute("href", re.compile(r"/awardsgrants/grants$"))
     context.close()
+
+
+def test_alert_banner_can_be_dismissed_with_javascript_and_shows_no_dead_button_without(browser, page, site):
+    page.goto(site + "/")
+    alert = page.get_by_role("region", name="Site alert")
+    expect(alert).to_contain_text("Library funding is under threat.")
+    alert.get_by_role("button", name="Dismiss this alert").click()
+    expect(page.get_by_role("region", name="Site alert")).to_have_count(0)
+
+    context = browser.new_context(java_script_enabled=False)
+    no_js = context.new_page()
+    no_js.goto(site + "/")
+    expect(no_js.get_by_role("region", name="Site alert")).to_be_visible()
+    expect(no_js.get_by_role("button", name="Dismiss this alert")).to_be_hidden()
+    context.close()
