@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # Tests run with production-like settings (DEBUG off) and a throwaway key.
-TEST_ENV := SECRET_KEY=test-only-not-secret SECURE_COOKIES=false
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret SECURE_COOKIES=false
 
 .PHONY: run test lint format setup browser clean bench
 
@@ -19,6 +19,8 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	mkdir -p var
+	# A local .env (git-ignored) marks this checkout as a development one for manage.py too.
+	test -f .env || printf 'DEBUG=true\n' > .env
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -42,7 +44,7 @@ clean:
 	rm -rf $(VENV) var
 
 # Load benchmark against gunicorn (not runserver) with generated volume; prints ratios to /healthz.
-BENCH_ENV := SECRET_KEY=bench-only-not-secret SECURE_COOKIES=false DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 STATIC_ROOT=$(CURDIR)/var/bench-static
+BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-secret SECURE_COOKIES=false DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 STATIC_ROOT=$(CURDIR)/var/bench-static
 bench: $(STAMP)
 	mkdir -p var
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
