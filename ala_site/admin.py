@@ -27,22 +27,22 @@ class EditorAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
 
-def _set_published(modeladmin, request, queryset, value, field="is_published"):
+def set_flag(modeladmin, request, queryset, field, value, done):
+    """A bulk action's work: set a yes/no field on the selected rows and say what was `done`."""
     count = queryset.update(**{field: value})
     # update() sends no save signals, so refresh the cached sections here.
     bump(*queryset.model.cache_sections)
-    verb = "published" if value else "unpublished"
-    modeladmin.message_user(request, f"{count} item{'s' if count != 1 else ''} {verb}.", messages.SUCCESS)
+    modeladmin.message_user(request, f"{count} item{'s' if count != 1 else ''} {done}.", messages.SUCCESS)
 
 
 @admin.action(description="Publish selected items")
 def publish(modeladmin, request, queryset):
-    _set_published(modeladmin, request, queryset, True)
+    set_flag(modeladmin, request, queryset, "is_published", True, "published")
 
 
 @admin.action(description="Unpublish selected items")
 def unpublish(modeladmin, request, queryset):
-    _set_published(modeladmin, request, queryset, False)
+    set_flag(modeladmin, request, queryset, "is_published", False, "unpublished")
 
 
 def image_preview(image, alt):
@@ -117,11 +117,11 @@ class AlertBannerAdmin(EditorAdmin):
 
     @admin.action(description="Activate selected banners")
     def activate(self, request, queryset):
-        _set_published(self, request, queryset, True, field="is_active")
+        set_flag(self, request, queryset, "is_active", True, "activated")
 
     @admin.action(description="Deactivate selected banners")
     def deactivate(self, request, queryset):
-        _set_published(self, request, queryset, False, field="is_active")
+        set_flag(self, request, queryset, "is_active", False, "deactivated")
 
 
 @admin.register(Promo)

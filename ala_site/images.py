@@ -44,3 +44,11 @@ def refresh_rendition(image, rendition, max_width):
         rendition.delete(save=False)
     content = make_rendition(image, max_width)
     rendition.save(content.name, content, save=False)
+
+
+def image_upload_path(instance, filename):
+    return f"{instance.IMAGE_FOLDER}/{filename}"
+
+
+def rendition_upload_path(instance, filename):
+    return f"{instance.IMAGE_FOLDER}/renditions/{filename}"

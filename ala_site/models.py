@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .images import refresh_rendition
+from .images import image_upload_path, refresh_rendition, rendition_upload_path
 from .validators import validate_link
 
 
@@ -76,6 +76,47 @@ class PublishWindowModel(TrackedModel):
             and (self.publish_at is None or self.publish_at <= now)
             and (self.expires_at is None or self.expires_at > now)
         )
+
+
+class ImageModel(models.Model):
+    """An optional image with its required alt text, and a resized rendition made once on save.
+
+    Subclasses set IMAGE_FOLDER (under MEDIA_ROOT) and may set RENDITION_WIDTH.
+    """
+
+    IMAGE_FOLDER = "images"
+    RENDITION_WIDTH = 960
+
+    image = models.ImageField(upload_to=image_upload_path, blank=True)
+    image_alt = models.CharField(
+        "image description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="Required with an image: what the image shows, for people who cannot see it.",
+    )
+    # The rendition's size is stored so pages can give <img> its width and height without
+    # opening the file on every request.
+    image_rendition = models.ImageField(
+        upload_to=rendition_upload_path,
+        blank=True,
+        editable=False,
+        width_field="rendition_width",
+        height_field="rendition_height",
+    )
+    rendition_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    rendition_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
+
+    def save(self, *args, **kwargs):
+        refresh_rendition(self.image, self.image_rendition, self.RENDITION_WIDTH)
+        super().save(*args, **kwargs)
 
 
 class SiteSettings(TrackedModel):
@@ -257,7 +298,7 @@ class AlertBanner(TrackedModel):
             raise ValidationError("Give both the link's text and its address, or neither.")
 
 
-class Promo(PublishWindowModel):
+class Promo(ImageModel, PublishWindowModel):
     """A promotional block in one slot of the landing page."""
 
     class Slot(models.TextChoices):
@@ -270,30 +311,12 @@ class Promo(PublishWindowModel):
     slot = models.CharField(max_length=20, choices=Slot.choices)
     title = models.CharField(max_length=150)
     body = models.TextField(blank=True, help_text="Plain text; blank lines start new paragraphs.")
-    image = models.ImageField(upload_to="promos/", blank=True)
-    image_alt = models.CharField(
-        "image description (alt text)",
-        max_length=250,
-        blank=True,
-        help_text="Required with an image: what the image shows, for people who cannot see it.",
-    )
-    # The rendition's size is stored so pages can give <img> its width and height without
-    # opening the file on every request.
-    image_rendition = models.ImageField(
-        upload_to="promos/renditions/",
-        blank=True,
-        editable=False,
-        width_field="rendition_width",
-        height_field="rendition_height",
-    )
-    rendition_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    rendition_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cta_label = models.CharField("call to action", max_length=60, blank=True)
     cta_url = models.CharField("call to action link", max_length=500, blank=True, validators=[validate_link])
     order = models.PositiveSmallIntegerField(default=0)
 
     cache_sections = ("promos",)
-    RENDITION_WIDTH = 960
+    IMAGE_FOLDER = "promos"
 
     class Meta:
         ordering = ["slot", "order", "pk"]
@@ -303,14 +326,8 @@ class Promo(PublishWindowModel):
 
     def clean(self):
         super().clean()
-        if self.image and not self.image_alt.strip():
-            raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
         if bool(self.cta_label) != bool(self.cta_url):
             raise ValidationError("Give both the call to action's text and its link, or neither.")
-
-    def save(self, *args, **kwargs):
-        refresh_rendition(self.image, self.image_rendition, self.RENDITION_WIDTH)
-        super().save(*args, **kwargs)
 
 
 class QuickLinkGroup(TrackedModel):

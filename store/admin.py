@@ -2,8 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from payments import PaymentError
 
-from ala_site.admin import EditorAdmin, image_preview, publish, unpublish
-from ala_site.sections import bump
+from ala_site.admin import EditorAdmin, image_preview, publish, set_flag, unpublish
 
 from .models import Category, Order, OrderLine, Payment, Product
 
@@ -25,21 +24,14 @@ class CategoryAdmin(EditorAdmin):
         return obj.product_total
 
 
-def _set_featured(modeladmin, request, queryset, value):
-    count = queryset.update(is_featured=value)
-    bump(*Product.cache_sections)  # update() sends no save signals
-    verb = "featured on the landing page" if value else "taken off the landing page"
-    modeladmin.message_user(request, f"{count} product{'s' if count != 1 else ''} {verb}.", messages.SUCCESS)
-
-
 @admin.action(description="Feature selected products on the landing page")
 def feature(modeladmin, request, queryset):
-    _set_featured(modeladmin, request, queryset, True)
+    set_flag(modeladmin, request, queryset, "is_featured", True, "featured on the landing page")
 
 
 @admin.action(description="Stop featuring selected products")
 def unfeature(modeladmin, request, queryset):
-    _set_featured(modeladmin, request, queryset, False)
+    set_flag(modeladmin, request, queryset, "is_featured", False, "taken off the landing page")
 
 
 @admin.register(Product)

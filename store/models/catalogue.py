@@ -8,8 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from ala_site.images import refresh_rendition
-from ala_site.models import TrackedModel
+from ala_site.models import ImageModel, TrackedModel
 
 CURRENCY = "USD"
 CURRENCY_CHOICES = [("USD", "US dollars")]
@@ -49,7 +48,7 @@ class ProductQuerySet(models.QuerySet):
         return self.published().filter(is_featured=True)
 
 
-class Product(TrackedModel):
+class Product(ImageModel, TrackedModel):
     class Format(models.TextChoices):
         PRINT = "print", "Print"
         DIGITAL = "digital", "Digital download"
@@ -76,30 +75,13 @@ class Product(TrackedModel):
         blank=True,
         help_text="Copies on hand, lowered when an order is paid. Leave empty for unlimited (digital downloads).",
     )
-    image = models.ImageField(upload_to="store/", blank=True)
-    image_alt = models.CharField(
-        "image description (alt text)",
-        max_length=250,
-        blank=True,
-        help_text="Required with an image: what the image shows, for people who cannot see it.",
-    )
-    # The rendition's size is stored so pages can give <img> its width and height without
-    # opening the file on every request.
-    image_rendition = models.ImageField(
-        upload_to="store/renditions/",
-        blank=True,
-        editable=False,
-        width_field="rendition_width",
-        height_field="rendition_height",
-    )
-    rendition_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    rendition_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_published = models.BooleanField("published", default=True)
     is_featured = models.BooleanField("featured on the landing page", default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ProductQuerySet.as_manager()
     cache_sections = ("store",)
+    IMAGE_FOLDER = "store"
     RENDITION_WIDTH = 800
 
     class Meta:
@@ -115,20 +97,17 @@ class Product(TrackedModel):
         return self.title
 
     def clean(self):
-        super().clean()
         errors = {}
-        if self.image and not self.image_alt.strip():
-            errors["image_alt"] = "Describe the image for people who cannot see it."
+        try:
+            super().clean()  # the image's alt text
+        except ValidationError as error:
+            errors.update(error.message_dict)
         if self.member_price is not None and self.price is not None and self.member_price > self.price:
             errors["member_price"] = "The member price cannot be higher than the price."
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = f"“{self.slug}” is taken by a store page; choose another address."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        refresh_rendition(self.image, self.image_rendition, self.RENDITION_WIDTH)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("store:product", args=[self.slug])

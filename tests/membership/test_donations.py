@@ -39,14 +39,6 @@ def receipts():
     return [message for message in mail.outbox if message.subject == RECEIPT_SUBJECT]
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
-
-
 def test_the_donate_page_offers_presets_a_custom_amount_funds_and_a_dedication(client):
     response = client.get("/donate/")
 

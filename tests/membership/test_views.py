@@ -43,16 +43,6 @@ def student():
     return MembershipTypeFactory(name="Student", annual_dues=Decimal("33.00"))
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Emails go out when the transaction commits; in these tests, run them as they happen."""
-
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
-
-
 def member_client(membership):
     client = Client()
     client.force_login(membership.user)
