@@ -201,3 +201,11 @@ def test_alert_banner_can_be_dismissed_with_javascript_and_shows_no_dead_button_
     expect(no_js.get_by_role("region", name="Site alert")).to_be_visible()
     expect(no_js.get_by_role("button", name="Dismiss this alert")).to_be_hidden()
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/membership/verify/not-a-real-token/"])
+def test_error_pages_have_no_accessibility_violations(page, site, axe_violations, path):
+    page.goto(site + path)
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert axe_violations(page) == []

@@ -7,13 +7,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from membership import demo, tokens
-from membership.models import Membership, MembershipTerm, MembershipType
+from membership.models import Donation, Membership, MembershipTerm, MembershipType
 from store.models import Order
 from tests.factories import StaffFactory, UserFactory
 from tests.html_utils import checked_values, form_fields, links, visible_text
+from tests.store.factories import ProductFactory, order_for
 
 from .factories import DonationFactory, MembershipFactory, MembershipTypeFactory, VerifiedUserFactory
 from .flows import (
@@ -755,3 +758,26 @@ def test_a_lapsed_member_who_opens_join_is_sent_to_renew_and_their_record_is_unt
     assert response["Location"] == "/membership/renew/"
     membership.refresh_from_db()
     assert (membership.status, membership.membership_type) == (Membership.Status.EXPIRED, individual)
+
+
+def test_account_page_query_count_does_not_grow_with_orders_terms_and_donations(individual):
+    membership = MembershipFactory(membership_type=individual)
+    client = member_client(membership)
+    product = ProductFactory()
+
+    def add_history(count):
+        for _ in range(count):
+            order_for(product, user=membership.user, email=membership.user.email)
+            membership.new_term()
+            Donation.objects.create(user=membership.user, name="D", email="d@example.org", amount=Decimal("5"))
+
+    def count_queries():
+        client.get("/membership/account/")  # warm the shared caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/membership/account/").status_code == 200
+        return len(captured)
+
+    add_history(2)
+    few = count_queries()
+    add_history(10)
+    assert count_queries() == few
