@@ -48,7 +48,7 @@ def unpublish(modeladmin, request, queryset):
 def image_preview(image, alt):
     if not image:
         return "—"
-    return format_html('<img src="{}" alt="{}" style="max-height:80px;max-width:160px">', image.url, alt)
+    return format_html('<img src="{}" alt="{}" class="admin-image-preview">', image.url, alt)
 
 
 @admin.register(SiteSettings)
@@ -63,7 +63,6 @@ class SiteSettingsAdmin(EditorAdmin):
             "Contact (footer)",
             {"fields": ("street_address", "city_state_zip", "phone", "email", "copyright_start_year")},
         ),
-        ("Analytics", {"fields": ("analytics_script_url",)}),
         ("History", {"fields": ("created_at", "updated_at", "updated_by")}),
     )
 

@@ -5,13 +5,14 @@ from .models import SiteSettings
 
 
 def site(request):
-    site_settings = SiteSettings.current()
     consent = cookie_consent.get_consent(request)
-    if consent.analytics and site_settings.analytics_script_url:
+    analytics_script_url = settings.ANALYTICS_SCRIPT_URL if consent.analytics else ""
+    if analytics_script_url:
         # Read by ConsentCSPMiddleware to allow this one script origin.
-        request._analytics_script_url = site_settings.analytics_script_url
+        request._analytics_script_url = analytics_script_url
     return {
-        "site_settings": site_settings,
+        "site_settings": SiteSettings.current(),
         "consent": consent,
+        "analytics_script_url": analytics_script_url,
         "SITE_URL": settings.SITE_URL,
     }

@@ -137,10 +137,6 @@ class SiteSettings(TrackedModel):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     copyright_start_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    analytics_script_url = models.URLField(
-        blank=True,
-        help_text="HTTPS address of the analytics script. It loads only for visitors who accepted analytics cookies.",
-    )
 
     cache_sections = ("chrome", "mission")
 
@@ -150,11 +146,6 @@ class SiteSettings(TrackedModel):
 
     def __str__(self):
         return "Site settings"
-
-    def clean(self):
-        super().clean()
-        if self.analytics_script_url and not self.analytics_script_url.startswith("https://"):
-            raise ValidationError({"analytics_script_url": "Use an https:// address."})
 
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK

@@ -27,6 +27,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Third-party script origins are deployment configuration, never content: an editor who could set a
+# script address could run code in a superuser's browser. Loaded only after analytics consent.
+ANALYTICS_SCRIPT_URL = env.str("ANALYTICS_SCRIPT_URL", default="")
+if ANALYTICS_SCRIPT_URL and not ANALYTICS_SCRIPT_URL.startswith("https://"):
+    raise ImproperlyConfigured("ANALYTICS_SCRIPT_URL must be an https:// address.")
 # Set when a proxy in front appends the client's address to X-Forwarded-For (rate limits use it).
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
@@ -144,9 +149,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COOKIE_CONSENT_VERSION = env.int("COOKIE_CONSENT_VERSION", default=1)
 COOKIE_CONSENT_NAME = "ala_consent"
 
-# Security headers. No inline scripts or styles anywhere on the public site.
+# Security headers. No inline scripts or styles anywhere, the admin included.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],

@@ -100,22 +100,6 @@ def test_site_settings_is_one_row_that_cannot_be_added_twice_or_deleted(admin, d
     assert admin.get(f"/admin/ala_site/sitesettings/{SiteSettings.SINGLETON_PK}/delete/").status_code == 403
 
 
-def test_site_settings_reject_an_http_analytics_script(admin, demo_content):
-    page = admin.get(f"/admin/ala_site/sitesettings/{SiteSettings.SINGLETON_PK}/change/")
-    data = {
-        key: value
-        for key, value in page.context["adminform"].form.initial.items()
-        if value is not None and key not in ("id", "updated_by")
-    }
-    data["analytics_script_url"] = "http://stats.example.org/count.js"
-
-    response = admin.post(f"/admin/ala_site/sitesettings/{SiteSettings.SINGLETON_PK}/change/", data)
-
-    assert response.status_code == 200
-    assert "Use an https:// address." in response.content.decode()
-    assert SiteSettings.objects.get().analytics_script_url == ""
-
-
 def test_saving_a_promo_in_admin_records_who_edited_it(admin, superuser):
     response = admin.post("/admin/ala_site/promo/add/", promo_form())
 

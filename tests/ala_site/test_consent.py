@@ -17,10 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def analytics(db):
-    site_settings = SiteSettings.current()
-    site_settings.analytics_script_url = ANALYTICS
-    site_settings.save()
+def analytics(db, settings):
+    settings.ANALYTICS_SCRIPT_URL = ANALYTICS
 
 
 def cookie_value(client):
