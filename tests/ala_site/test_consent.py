@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from ala_site import consent
-from ala_site.models import SiteSettings
 from tests.html_utils import checked_values, form_fields, script_sources, visible_text
 
 ANALYTICS = "https://stats.example.org/count.js"

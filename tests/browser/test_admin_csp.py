@@ -29,7 +29,12 @@ def staff_site(transactional_db, live_server, page):
 @pytest.fixture
 def csp_violations(page):
     found = []
-    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text else None)
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", record)
     return found
 
 
