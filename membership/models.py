@@ -298,12 +298,16 @@ class MembershipTerm(models.Model):
             term.status = self.Status.REFUNDED
             term.save(update_fields=["status"])
             if was_started:
+                # The first withdrawn day still to come; days already past cannot be given back.
                 cursor = max(term.starts_on, timezone.localdate())
                 later = membership.terms.filter(status=self.Status.STARTED, starts_on__gt=term.starts_on)
                 for following in later.order_by("starts_on"):
-                    following.starts_on = cursor
-                    following.ends_on = add_years(cursor, 1) - timedelta(days=1)
-                    following.save(update_fields=["starts_on", "ends_on"])
+                    # Only ever earlier: a year that has begun (it starts before the cursor, as
+                    # after a refund of a year that has ended) keeps its dates.
+                    if following.starts_on > cursor:
+                        following.starts_on = cursor
+                        following.ends_on = add_years(cursor, 1) - timedelta(days=1)
+                        following.save(update_fields=["starts_on", "ends_on"])
                     cursor = following.ends_on + timedelta(days=1)
                 membership.sync_with_terms()
         self.refresh_from_db()

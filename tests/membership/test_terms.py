@@ -1,9 +1,11 @@
 """Membership terms: activation needs payment and a confirmed email; renewals never lose a term."""
 
 import io
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db.models import F
@@ -187,3 +189,110 @@ def test_a_missed_day_is_caught_up_and_the_seven_day_reminder_still_follows():
     call_command("send_renewal_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 2
     assert "7 days" in mail.outbox[1].body
+
+
+# Refunds with exact dates ----------------------------------------------------------------------
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def on(day):
+    """Noon in Chicago on `day`, with the clock stopped."""
+    return time_machine.travel(datetime.combine(day, time(12), CHICAGO), tick=False)
+
+
+def years_paid_on(day, count):
+    """A member who paid `count` years on `day`: they follow each other from that day."""
+    with on(day):
+        membership = pending_membership(VerifiedUserFactory())
+        terms = [membership.new_term() for _ in range(count)]
+        for term in terms:
+            term.mark_paid()
+    return membership, terms
+
+
+def dates(term):
+    term.refresh_from_db()
+    return term.starts_on, term.ends_on
+
+
+def test_paying_several_years_at_once_lines_them_up_from_june_first():
+    _, terms = years_paid_on(date(2026, 6, 1), 3)
+
+    assert [dates(term) for term in terms] == [
+        (date(2026, 6, 1), date(2027, 5, 31)),
+        (date(2027, 6, 1), date(2028, 5, 31)),
+        (date(2028, 6, 1), date(2029, 5, 31)),
+    ]
+
+
+def test_refunding_a_year_that_has_ended_leaves_the_running_year_where_it_is():
+    membership, (ended, running) = years_paid_on(date(2026, 6, 1), 2)
+
+    with on(date(2027, 7, 6)):
+        assert ended.refund() is True
+
+    assert dates(running) == (date(2027, 6, 1), date(2028, 5, 31))
+    membership.refresh_from_db()
+    assert membership.expires_on == date(2028, 5, 31)
+    assert membership.status == Membership.Status.ACTIVE
+
+
+def test_refunding_an_ended_year_moves_neither_the_running_year_nor_the_years_after_it():
+    membership, (ended, running, next_year, year_after) = years_paid_on(date(2026, 6, 1), 4)
+
+    with on(date(2027, 7, 6)):
+        ended.refund()
+
+    assert [dates(term) for term in (running, next_year, year_after)] == [
+        (date(2027, 6, 1), date(2028, 5, 31)),
+        (date(2028, 6, 1), date(2029, 5, 31)),
+        (date(2029, 6, 1), date(2030, 5, 31)),
+    ]
+    membership.refresh_from_db()
+    assert membership.expires_on == date(2030, 5, 31)
+
+
+def test_refunding_the_running_year_starts_the_next_years_today():
+    membership, (ended, running, next_year, year_after) = years_paid_on(date(2026, 6, 1), 4)
+
+    with on(date(2027, 7, 6)):
+        running.refund()
+
+    assert dates(ended) == (date(2026, 6, 1), date(2027, 5, 31))
+    assert dates(next_year) == (date(2027, 7, 6), date(2028, 7, 5))
+    assert dates(year_after) == (date(2028, 7, 6), date(2029, 7, 5))
+    membership.refresh_from_db()
+    assert membership.expires_on == date(2029, 7, 5)
+    assert membership.status == Membership.Status.ACTIVE
+
+
+def test_refunding_a_future_year_pulls_only_the_years_after_it_earlier():
+    membership, (ended, running, future, after_future) = years_paid_on(date(2026, 6, 1), 4)
+
+    with on(date(2027, 7, 6)):
+        future.refund()
+
+    assert dates(ended) == (date(2026, 6, 1), date(2027, 5, 31))
+    assert dates(running) == (date(2027, 6, 1), date(2028, 5, 31))
+    assert dates(after_future) == (date(2028, 6, 1), date(2029, 5, 31))
+    membership.refresh_from_db()
+    assert membership.expires_on == date(2029, 5, 31)
+
+
+def test_refunding_the_year_that_ends_today_starts_the_next_one_today():
+    membership, (running, next_year) = years_paid_on(date(2026, 6, 1), 2)
+
+    with on(date(2027, 5, 31)):
+        running.refund()
+
+    assert dates(next_year) == (date(2027, 5, 31), date(2028, 5, 30))
+
+
+def test_refunding_an_ended_year_on_the_day_the_next_one_began_moves_nothing():
+    membership, (ended, running) = years_paid_on(date(2026, 6, 1), 2)
+
+    with on(date(2027, 6, 1)):
+        ended.refund()
+
+    assert dates(running) == (date(2027, 6, 1), date(2028, 5, 31))
