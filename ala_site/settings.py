@@ -109,6 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while an account/address is locked out
+    "membership.lockout.AddressLockoutBackend",  # refuses logins from an address that failed too often
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Brute-force protection: 5 failed logins for one email from one address lock it for 15 minutes.
@@ -118,6 +119,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "membership.lockout.lockout_username"  # the login form posts the email as "username"
+# The same client address as the rate limits (X-Forwarded-For only with TRUST_X_FORWARDED_FOR).
+AXES_CLIENT_IP_CALLABLE = "ala_site.ratelimit.client_address"
+# Credential stuffing: failed logins from one address across all emails, before a 15-minute lock.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

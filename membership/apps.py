@@ -6,4 +6,4 @@ class MembershipConfig(AppConfig):
     verbose_name = "Membership"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the store's payment signals)
+        from . import lockout, receivers  # noqa: F401  (connect the store's payment signals and login failures)

@@ -6,9 +6,57 @@ account: five wrong passwords never locked anyone out. The address is lower-case
 "Ana@x.org" and "ANA@X.ORG" log in to the same account, so they must share one count.
 """
 
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+
+from ala_site.ratelimit import client_address
+
 
 def lockout_username(request, credentials=None):
     value = (credentials or {}).get("username")
     if value is None and request is not None:
         value = getattr(request, "POST", {}).get("username")
     return str(value).strip().lower() if value else None
+
+
+def _address_key(request):
+    return f"login-failures:{client_address(request)}"
+
+
+def address_failures(request):
+    return cache.get(_address_key(request), 0)
+
+
+class AddressLockoutBackend:
+    """Refuses every login from an address with too many failures, whatever emails it tried.
+
+    django-axes counts failures per email and address, so credential stuffing (one guess for
+    each of many emails) never reaches its limit. Axes has one limit for all the parameters it
+    counts, and an address-wide limit of 5 would lock a whole library branch behind one shared
+    address after five typos; so the address-wide count has its own, higher limit here.
+    It has no get_user() on purpose: logins it never grants must not be recorded as its own.
+    """
+
+    def authenticate(self, request, **credentials):
+        if request is not None and address_failures(request) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            # AxesMiddleware turns this into the same lockout page as axes' own.
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            raise PermissionDenied("Too many failed logins from this address.")
+        return None
+
+
+@receiver(user_login_failed)
+def count_address_failure(sender, credentials, request=None, **kwargs):
+    if request is None:
+        return
+    key = _address_key(request)
+    period = int(settings.AXES_COOLOFF_TIME * 3600)
+    cache.add(key, 0, period)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, period)

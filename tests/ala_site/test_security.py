@@ -109,3 +109,68 @@ def test_a_content_editor_sees_no_script_address_in_site_settings():
     response = client.get("/admin/ala_site/sitesettings/1/change/")
     assert response.status_code == 200
     assert "analytics" not in response.content.decode().lower()
+
+
+# Credential stuffing: one address trying many emails ---------------------------------------------
+
+PASSWORD = "a-Strong-passw0rd!"
+
+
+def login(client, email, password, **extra):
+    return client.post("/accounts/login/", {"username": email, "password": password}, **extra)
+
+
+def stuff(client, count, **extra):
+    """One wrong guess each for `count` different emails, as a credential-stuffing list would."""
+    for number in range(count):
+        response = login(client, f"victim{number}@example.org", "Password123", **extra)
+        assert response.status_code == 200
+        assert "Please enter a correct email address and password." in response.content.decode()
+
+
+def test_one_address_trying_many_emails_is_locked_out_even_for_a_right_password(settings):
+    # The real settings: twenty failures from one address, across any emails, lock it.
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 20
+    UserFactory(email="real@example.org", password=PASSWORD)
+    client = Client()
+    stuff(client, 20)
+
+    response = login(client, "real@example.org", PASSWORD)
+
+    assert response.status_code == 429
+    assert "Too many failed log-ins" in response.content.decode()
+    assert client.get("/membership/account/").status_code == 302  # not logged in
+    admin_login = client.post("/admin/login/", {"username": "real@example.org", "password": PASSWORD})
+    assert admin_login.status_code == 429
+
+
+def test_the_address_limit_does_not_catch_another_address(settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    UserFactory(email="real@example.org", password=PASSWORD)
+    stuff(Client(REMOTE_ADDR="203.0.113.9"), 3)
+
+    assert login(Client(REMOTE_ADDR="203.0.113.9"), "real@example.org", PASSWORD).status_code == 429
+    assert login(Client(REMOTE_ADDR="198.51.100.7"), "real@example.org", PASSWORD).status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_counts_on_its_own(settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    settings.TRUST_X_FORWARDED_FOR = True
+    UserFactory(email="real@example.org", password=PASSWORD)
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    # The client may put anything first; the proxy's own (last) entry is what counts.
+    stuff(Client(**proxy), 3, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+
+    blocked = login(Client(**proxy), "real@example.org", PASSWORD, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.9")
+    other = login(Client(**proxy), "real@example.org", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    assert blocked.status_code == 429
+    assert other.status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_header_does_not_escape_the_limit(settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    UserFactory(email="real@example.org", password=PASSWORD)
+    for number in range(3):
+        login(Client(), f"victim{number}@example.org", "Password123", HTTP_X_FORWARDED_FOR=f"10.9.9.{number}")
+
+    assert login(Client(), "real@example.org", PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.99").status_code == 429
