@@ -16,5 +16,7 @@ class AlaSiteConfig(AppConfig):
     verbose_name = "Site content"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)
+
         post_save.connect(bump_on_change, dispatch_uid="ala_site.bump_on_change.save")
         post_delete.connect(bump_on_change, dispatch_uid="ala_site.bump_on_change.delete")

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
@@ -20,7 +22,13 @@ class CookieConsentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "“%(value)s” is not a cookie category."},
     )
-    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
+    # The page the visitor was on. A long address (a search with many filters) is no reason to
+    # refuse their choice: past MAX_NEXT it falls back to the page's path, without the query.
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    MAX_NEXT = 500
+
+    def clean_next(self):
+        return shorten_next(self.cleaned_data["next"], self.MAX_NEXT)
 
     def accepted(self):
         choice = self.cleaned_data["choice"]
@@ -29,6 +37,14 @@ class CookieConsentForm(forms.Form):
         if choice == self.REJECT:
             return set()
         return set(self.cleaned_data["categories"])
+
+
+def shorten_next(value, limit):
+    """`value` if it is at most `limit` characters, else its path alone, else nothing."""
+    if len(value) <= limit:
+        return value
+    path = urlsplit(value).path
+    return path if len(path) <= limit else ""
 
 
 class HoneypotMixin(forms.Form):

@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import consent as cookie_consent
-from .forms import CookieConsentForm
+from .forms import CookieConsentForm, shorten_next
 from .ratelimit import rate_limit
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html")
 
@@ -27,7 +27,7 @@ def _safe_next(request, candidate):
     return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("cookies", limit=30, period=60)
 def cookie_settings(request):
     current = cookie_consent.get_consent(request)
@@ -43,7 +43,10 @@ def cookie_settings(request):
         status = 400
     else:
         form = CookieConsentForm(
-            initial={"categories": sorted(current.accepted), "next": _safe_next(request, request.GET.get("next"))}
+            initial={
+                "categories": sorted(current.accepted),
+                "next": _safe_next(request, shorten_next(request.GET.get("next", ""), CookieConsentForm.MAX_NEXT)),
+            }
         )
         status = 200
     context = {
@@ -59,7 +62,7 @@ def cookie_settings(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     checks = {}
     try:
@@ -78,7 +81,7 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from payments import PaymentError, PaymentStatus, RedirectNeeded
 from payments import urls as payments_urls
 
@@ -33,7 +33,7 @@ SORTS = {
 }
 
 
-@require_GET
+@require_safe
 def catalogue(request):
     categories = list(Category.objects.filter(is_published=True))
     products = Product.objects.published().select_related("category")
@@ -101,7 +101,7 @@ def _render_product(request, product, form=None, status=200):
     return render(request, "store/product_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def product_detail(request, slug):
     product = get_object_or_404(Product.objects.select_related("category"), slug=slug)
     if not product.is_published and not request.user.is_staff:
@@ -128,7 +128,7 @@ def _render_cart(request, cart, error_form=None, status=200):
     return render(request, "store/cart.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def cart_detail(request):
     return _render_cart(request, Cart(request))
 
@@ -273,7 +273,7 @@ def _new_payment(request, order):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("store-checkout", limit=10, period=600)
 def checkout(request):
     pending_key = request.GET.get("pending")
@@ -325,7 +325,7 @@ def _order_for(request, reference):
     return order
 
 
-@require_GET
+@require_safe
 def order_detail(request, reference):
     order = _order_for(request, reference)
     context = {
@@ -336,7 +336,7 @@ def order_detail(request, reference):
     return render(request, "store/order_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "POST"])  # not HEAD: opening the pay page starts a payment
 @rate_limit("store-pay", limit=20, period=600)
 def order_pay(request, reference):
     order = _order_for(request, reference)
