@@ -1,5 +1,6 @@
 """SQLite, the default database, holds under the concurrency gunicorn gives it."""
 
+import contextlib
 import threading
 
 import pytest
@@ -55,10 +56,8 @@ def test_two_read_then_write_transactions_at_once_both_commit(tmp_path):
             db._start_transaction_under_autocommit()  # what atomic() runs: BEGIN <transaction_mode>
             with db.cursor() as cursor:
                 left = cursor.execute("SELECT left FROM stock WHERE id = 1").fetchone()[0]
-                try:
+                with contextlib.suppress(threading.BrokenBarrierError):
                     both_read.wait()  # with IMMEDIATE the second buyer waits at BEGIN instead
-                except threading.BrokenBarrierError:
-                    pass
                 cursor.execute("UPDATE stock SET left = %s WHERE id = 1", [left - 1])
             db.connection.commit()
         except Exception as error:  # recorded for the assertion below
