@@ -17,13 +17,19 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# `make run PORT=8101` serves elsewhere; canonical, Open Graph and payment links follow the port
+# unless SITE_URL is set.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+RUN_ENV = DEBUG=true SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
+
 run: $(STAMP)
 	mkdir -p var
 	# A local .env (git-ignored) marks this checkout as a development one for manage.py too.
 	test -f .env || printf 'DEBUG=true\n' > .env
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py seed_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
