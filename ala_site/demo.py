@@ -1,4 +1,15 @@
-"""Demo content for the site chrome and the landing page, from the association's home page."""
+"""Demo content for the site chrome and the landing page, from the association's home page.
+
+The home page was copied in December 2025. Its dated texts (the magazine's issue, the months the
+recorded sessions stay online, the year of the Notable lists) are written here as templates and
+filled in from the day the demo is loaded, so a fresh install never opens on last year's news;
+a dated promo is published only until its date has passed.
+"""
+
+import re
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from .models import AlertBanner, NavLink, Promo, QuickLink, QuickLinkGroup, SiteSettings, SocialLink
 
@@ -115,16 +126,17 @@ PROMOS = [
         "title": "Recharging in Challenging Times",
         "body": "Join us online for Recharging in Challenging Times, a one-day Virtual Event designed "
         "to inspire new ideas, share practical tools, and help you reconnect and renew. On-demand "
-        "access to sessions through May 2026. Free for ALA student members!",
+        "access to sessions through {on_demand_until}. Free for ALA student members!",
         "cta_label": "Register Now!",
         "cta_url": f"{ALA}/conferences-events/recharging",
+        "window": "on_demand",
     },
     {
         "slot": Promo.Slot.HERO,
         "title": "Celebrating ALA's 150th Anniversary",
-        "body": "In 2026, we mark 150 years of standing up for libraries. But this milestone isn’t just "
-        "about looking back. It’s about rallying together to protect what matters now, and to "
-        "imagine the libraries we’ll need for the next 150 years.",
+        "body": "{anniversary_opening} But this milestone isn’t just about looking back. It’s about "
+        "rallying together to protect what matters now, and to imagine the libraries we’ll need for "
+        "the next 150 years.",
         "cta_label": "",
         "cta_url": "",
     },
@@ -140,13 +152,10 @@ PROMOS = [
     {
         "slot": Promo.Slot.MAGAZINE,
         "title": "Read the Latest Issue",
-        "body": "Read the November/December 2025 issue of American Libraries, which—in honor of "
-        "International Games Month, held every November—features stories about the transformative "
-        "power of games, gaming, and play. Plus, read an interview with award-winning chef Sean "
-        "Sherman, an article about reimagining professional development as an employee well-being "
-        "program, and more.",
-        "cta_label": "Read the Nov/Dec Issue",
+        "body": "Read the {issue} issue of American Libraries, {issue_contents}",
+        "cta_label": "Read the {issue_short} Issue",
         "cta_url": "https://americanlibrariesmagazine.org/",
+        "window": "issue",
     },
     {
         "slot": Promo.Slot.GET_INVOLVED,
@@ -182,9 +191,9 @@ QUICK_LINK_GROUPS = [
         "For the public",
         QuickLinkGroup.Placement.QUICK_LINKS,
         [
-            ("2025 Notable Children's Books", f"{ALA}/alsc/awardsgrants/notalists/ncb"),
-            ("2025 Notable Children's Recordings", f"{ALA}/alsc/awardsgrants/notalists/ncr"),
-            ("2025 Notable Children's Digital Media", f"{ALA}/alsc/awardsgrants/notalists/ncdm"),
+            ("{notable_year} Notable Children's Books", f"{ALA}/alsc/awardsgrants/notalists/ncb"),
+            ("{notable_year} Notable Children's Recordings", f"{ALA}/alsc/awardsgrants/notalists/ncr"),
+            ("{notable_year} Notable Children's Digital Media", f"{ALA}/alsc/awardsgrants/notalists/ncdm"),
         ],
     ),
     (
@@ -227,6 +236,78 @@ QUICK_LINK_GROUPS = [
     ),
 ]
 
+FOUNDED = 1876
+
+# American Libraries comes out every two months; the November/December issue is the one the home
+# page showed, about International Games Month.
+ISSUES = {
+    1: ("January/February", "Jan/Feb"),
+    3: ("March/April", "Mar/Apr"),
+    5: ("May/June", "May/Jun"),
+    7: ("July/August", "Jul/Aug"),
+    9: ("September/October", "Sep/Oct"),
+    11: ("November/December", "Nov/Dec"),
+}
+GAMES_ISSUE_CONTENTS = (
+    "which—in honor of International Games Month, held every November—features stories about the "
+    "transformative power of games, gaming, and play. Plus, read an interview with award-winning chef "
+    "Sean Sherman, an article about reimagining professional development as an employee well-being "
+    "program, and more."
+)
+ISSUE_CONTENTS = (
+    "the association’s magazine: news and features from libraries across the country, interviews with "
+    "the people who run them, and ideas to take back to your own library."
+)
+# The recorded sessions of the virtual event stayed online five months after the copy was made.
+ON_DEMAND_MONTHS = 5
+
+
+def _month_start(year, month):
+    """The first day of a month, counting months past December into the following years."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return date(year, month, 1)
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def dated_texts(today):
+    """The values of the seed's dated texts on `today`, and the publish window of each dated promo."""
+    issue_month = today.month - (today.month - 1) % 2
+    issue, issue_short = ISSUES[issue_month]
+    last_on_demand_month = _month_start(today.year, today.month + ON_DEMAND_MONTHS)
+    anniversary = FOUNDED + 150
+    if today.year <= anniversary:
+        anniversary_opening = f"In {anniversary}, we mark 150 years of standing up for libraries."
+    else:
+        # The anniversary is history, not news to move forward: say it without a year that would age.
+        anniversary_opening = "For 150 years and more, we have stood up for libraries."
+    return {
+        "texts": {
+            "issue": f"{issue} {today.year}",
+            "issue_short": issue_short,
+            "issue_contents": GAMES_ISSUE_CONTENTS if issue_month == 11 else ISSUE_CONTENTS,
+            "on_demand_until": f"{last_on_demand_month:%B %Y}",
+            "anniversary_opening": anniversary_opening,
+            # ALSC names each year's Notable lists at its Youth Media Awards, in late January.
+            "notable_year": today.year if today.month > 1 else today.year - 1,
+        },
+        "windows": {
+            "issue": (
+                _local_midnight(_month_start(today.year, issue_month)),
+                _local_midnight(_month_start(today.year, issue_month + 2)),
+            ),
+            "on_demand": (None, _local_midnight(_month_start(today.year, today.month + ON_DEMAND_MONTHS + 1))),
+        },
+    }
+
+
+def _template_pattern(template):
+    """A regex matching every text the template gives (its fields are years), to find rows made before."""
+    parts = re.split(r"\{\w+\}", template)
+    return re.compile(r"\d{4}".join(re.escape(part) for part in parts))
+
 
 def _links(menu, links, parent=None):
     for order, (label, url, *children) in enumerate(links):
@@ -268,12 +349,31 @@ def seed(volume=0, log=print):
         defaults={"link_label": "ala.org/showup", "link_url": f"{ALA}/showup", "is_active": True},
     )
 
+    dated = dated_texts(timezone.localdate())
+    texts = dated["texts"]
     for order, promo in enumerate(PROMOS):
+        fields = {name: value for name, value in promo.items() if name != "window"}
+        publish_at, expires_at = dated["windows"].get(promo.get("window"), (None, None))
         Promo.objects.update_or_create(
-            slot=promo["slot"], title=promo["title"], defaults={**promo, "order": order, "is_published": True}
+            slot=promo["slot"],
+            title=promo["title"],
+            defaults={
+                **fields,
+                "body": promo["body"].format(**texts),
+                "cta_label": promo["cta_label"].format(**texts),
+                "order": order,
+                "is_published": True,
+                "publish_at": publish_at,
+                "expires_at": expires_at,
+            },
         )
 
     for order, (title, placement, links) in enumerate(QUICK_LINK_GROUPS):
         group, _ = QuickLinkGroup.objects.update_or_create(title=title, placement=placement, defaults={"order": order})
-        for link_order, (label, url) in enumerate(links):
-            QuickLink.objects.update_or_create(group=group, label=label, defaults={"url": url, "order": link_order})
+        for link_order, (template, url) in enumerate(links):
+            # A dated label changes from year to year: the row made on an earlier day is the one to update.
+            pattern = _template_pattern(template)
+            link = next((link for link in group.links.all() if pattern.fullmatch(link.label)), None)
+            link = link or QuickLink(group=group)
+            link.label, link.url, link.order = template.format(**texts), url, link_order
+            link.save()

@@ -1,6 +1,6 @@
 """Demo content: the membership types in effect since September 2024, and one demo member."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -62,7 +62,7 @@ TYPES = [
 ]
 
 DEMO_MEMBER_EMAIL = "demo.member@example.org"
-DEMO_MEMBER_PASSWORD = "libraries-for-all-2026"
+DEMO_MEMBER_PASSWORD = "libraries-for-all-ages"
 
 
 def seed(volume=0, log=print):
@@ -95,26 +95,44 @@ def seed(volume=0, log=print):
         else:
             member.set_unusable_password()
         member.save()
+    _date_demo_membership(member, log)
+
+
+def _date_demo_membership(member, log):
+    """A membership that began 200 days ago, so the demo account is a current member on any day."""
     today = timezone.localdate()
     individual = MembershipType.objects.get(slug="individual-type-1")
     starts_on = today - timedelta(days=200)
-    membership, _ = Membership.objects.get_or_create(
-        user=member,
-        defaults={
-            "membership_type": individual,
-            "status": Membership.Status.ACTIVE,
-            "member_since": starts_on,
-            "expires_on": add_years(starts_on, 1) - timedelta(days=1),
-        },
-    )
-    MembershipTerm.objects.get_or_create(
-        membership=membership,
-        starts_on=membership.member_since,
-        defaults={
-            "membership_type": individual,
-            "dues": individual.annual_dues,
-            "status": MembershipTerm.Status.STARTED,
-            "ends_on": add_years(membership.member_since, 1) - timedelta(days=1),
-            "paid_at": timezone.now(),
-        },
-    )
+    ends_on = add_years(starts_on, 1) - timedelta(days=1)
+    dates = {"starts_on": starts_on, "ends_on": ends_on, "paid_at": _local_morning(starts_on)}
+    membership = Membership.objects.filter(user=member).first()
+    if membership is None:
+        membership = Membership.objects.create(
+            user=member,
+            membership_type=individual,
+            status=Membership.Status.ACTIVE,
+            member_since=starts_on,
+            expires_on=ends_on,
+        )
+        MembershipTerm.objects.create(
+            membership=membership,
+            membership_type=individual,
+            dues=individual.annual_dues,
+            status=MembershipTerm.Status.STARTED,
+            **dates,
+        )
+        return
+    terms = list(membership.terms.all())
+    if len(terms) != 1 or terms[0].status != MembershipTerm.Status.STARTED:
+        # Someone renewed, refunded or changed the demo membership: that history is theirs, not the demo's.
+        log(f"Demo member {member.email}: the membership has its own history now; its dates are left as they are.")
+        return
+    # Move the demo's own year to today, so a demo loaded again later is not a lapsed member.
+    MembershipTerm.objects.filter(pk=terms[0].pk).update(**dates, reminded_30_at=None, reminded_7_at=None)
+    membership.member_since, membership.expires_on = starts_on, ends_on
+    membership.status = Membership.Status.ACTIVE
+    membership.save(update_fields=["member_since", "expires_on", "status", "updated_at"])
+
+
+def _local_morning(day):
+    return timezone.make_aware(datetime.combine(day, time(9)))

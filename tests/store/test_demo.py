@@ -1,9 +1,15 @@
+import re
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 
 from store import demo
 from store.models import Product
+from tests.html_utils import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +37,17 @@ def test_seed_volume_adds_generated_products_once():
     demo.seed(volume=30, log=lambda *args: None)
     demo.seed(volume=30, log=lambda *args: None)
     assert Product.objects.filter(slug__startswith="generated-product-").count() == 30
+
+
+def test_store_demo_texts_do_not_age(client):
+    """Five years on, the store's demo texts name no past year but the association's founding."""
+    with time_machine.travel(datetime(2031, 2, 10, 12, tzinfo=ZoneInfo(settings.TIME_ZONE))):
+        demo.seed(log=lambda *args: None)
+        pages = [client.get("/store/")] + [client.get(product.get_absolute_url()) for product in Product.objects.all()]
+
+    for page in pages:
+        assert page.status_code == 200
+        html = page.content.decode()
+        main = visible_text(html[html.index('<main id="main"') : html.index("</main>")])  # not the footer's ©
+        years = {int(year) for year in re.findall(r"\b(1[89]\d\d|20\d\d)\b", main)}
+        assert years <= {1876} | set(range(2030, 2040)), years

@@ -4,6 +4,12 @@ Each app keeps its demo content in `<app>/demo.py` with `seed(volume=0, log=prin
 this command runs them in INSTALLED_APPS order, each in one transaction. Running
 it again updates the same rows instead of adding copies. `--volume` asks apps to
 add that many generated rows as well, for benchmarks.
+
+Demo content is dated from the day it is loaded (the magazine's current issue,
+this year's lists, a demo membership that is current), and a dated promo is
+published only until its date has passed. Running the command again on a later
+day moves those dates to that day, so a demo site kept up for months stays
+current when it is re-run now and then (for instance from cron).
 """
 
 from importlib import import_module
