@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "ala_site",
     "membership",
     "payments",
@@ -133,7 +135,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "membership.lockout.lockout_username"  # the login form posts the email as "username"
 # The same client address as the rate limits (X-Forwarded-For only with TRUST_X_FORWARDED_FOR).
-AXES_CLIENT_IP_CALLABLE = "ala_site.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "membership.lockout.lockout_address"
 # Credential stuffing: failed logins from one address across all emails, before a 15-minute lock.
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 LOGIN_URL = "login"
@@ -162,6 +164,20 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="American Library Association <no-reply@ala.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (django-tasks): email is queued in the request and sent by a worker (see
+# ala_site/emails.py). "database" keeps the queue in the database for `manage.py db_worker`, which
+# retries failed sends; "immediate" runs each task at once in the process that queues it (a failed
+# send is logged, never raised into the page, and not retried). Production defaults to the
+# database queue: a slow or down mail server must not hold up or fail a page.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r}: use one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Cookie consent: bump the version when the cookie policy changes, and everyone is asked again.
 COOKIE_CONSENT_VERSION = env.int("COOKIE_CONSENT_VERSION", default=1)

@@ -4,6 +4,10 @@ Run daily (see the README). Each reminder is sent at most once per term: the ter
 records when it went, so running the command twice in a day sends nothing twice,
 and a missed day is caught up (a membership 29 days from expiry still gets its
 30-day reminder).
+
+Reminders go through the email queue (ala_site.emails) like every other email: the
+command renders and queues them, the worker sends and retries, so a mail server that
+is down loses none and never stops the run halfway.
 """
 
 from datetime import timedelta
@@ -22,11 +26,11 @@ REMINDERS = [(30, "reminded_30_at", 8), (7, "reminded_7_at", 0)]
 
 
 class Command(BaseCommand):
-    help = "Send renewal reminders 30 and 7 days before memberships expire."
+    help = "Queue renewal reminders 30 and 7 days before memberships expire."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
-        sent = 0
+        queued = 0
         for days, field, window_start in REMINDERS:
             memberships = Membership.objects.current(today).filter(
                 expires_on__gte=today + timedelta(days=window_start), expires_on__lte=today + timedelta(days=days)
@@ -44,6 +48,8 @@ class Command(BaseCommand):
                         continue
                     setattr(term, field, timezone.now())
                     term.save(update_fields=[field])
+                    # Queued in the transaction that marks the term: with the database queue the
+                    # mark and the email commit together, so neither is kept without the other.
                     send_templated_email(
                         "membership/email/renewal_reminder",
                         {
@@ -53,5 +59,5 @@ class Command(BaseCommand):
                         },
                         membership.user.email,
                     )
-                    sent += 1
-        self.stdout.write(f"Sent {sent} renewal reminder{'s' if sent != 1 else ''}.")
+                    queued += 1
+        self.stdout.write(f"Queued {queued} renewal reminder{'s' if queued != 1 else ''}.")
