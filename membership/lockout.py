@@ -6,6 +6,8 @@ account: five wrong passwords never locked anyone out. The address is lower-case
 "Ana@x.org" and "ANA@X.ORG" log in to the same account, so they must share one count.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
@@ -20,6 +22,19 @@ def lockout_username(request, credentials=None):
     if value is None and request is not None:
         value = getattr(request, "POST", {}).get("username")
     return str(value).strip().lower() if value else None
+
+
+def lockout_address(request):
+    """The client address axes records: the rate limits' one, or None when it is not an address.
+
+    Axes stores it in an IP address column, which PostgreSQL checks (a test client has none).
+    """
+    address = client_address(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 def _address_key(request):

@@ -174,3 +174,14 @@ def test_without_a_trusted_proxy_a_forged_forwarded_header_does_not_escape_the_l
         login(Client(), f"victim{number}@example.org", "Password123", HTTP_X_FORWARDED_FOR=f"10.9.9.{number}")
 
     assert login(Client(), "real@example.org", PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.99").status_code == 429
+
+
+def test_a_request_without_a_client_address_is_recorded_without_one():
+    from django.test import RequestFactory
+
+    from membership.lockout import lockout_address
+
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert lockout_address(request) is None
+    assert lockout_address(RequestFactory(REMOTE_ADDR="2001:db8::1").get("/")) == "2001:db8::1"
