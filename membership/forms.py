@@ -46,40 +46,38 @@ class JoinForm(HoneypotMixin, forms.ModelForm):
         labels = PREFERENCE_LABELS
 
 
-class AccountForm(SetPasswordMixin, forms.ModelForm):
-    """The account a new member creates on the join page; the email is verified by a link."""
+class AccountForm(SetPasswordMixin, forms.Form):
+    """The account a visitor creates on the join page; the email is verified by a link.
 
+    Whether the address already has an account is deliberately not checked here: the join page
+    answers the same either way and tells only the address's owner, by email (views.join).
+    """
+
+    email = User._meta.get_field("email").formfield(help_text="You will log in with it; we send a link to confirm it.")
+    first_name = User._meta.get_field("first_name").formfield(required=True)
+    last_name = User._meta.get_field("last_name").formfield(required=True)
     password1, password2 = SetPasswordMixin.create_password_fields()
 
-    class Meta:
-        model = User
-        fields = ["email", "first_name", "last_name"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name"):
-            self.fields[name].required = True
-        self.fields["email"].help_text = "You will log in with it; we send a link to confirm it."
-
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists. Log in first, then join.")
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip()
 
     def clean(self):
         cleaned = super().clean()
         self.validate_passwords()
+        # The similarity check compares the password with the name and address just typed.
+        self.validate_password_for_user(self.unsaved_user())
         return cleaned
 
-    def _post_clean(self):
-        super()._post_clean()
-        self.validate_password_for_user(self.instance)
+    def unsaved_user(self):
+        return User(
+            email=self.cleaned_data.get("email", ""),
+            first_name=self.cleaned_data.get("first_name", ""),
+            last_name=self.cleaned_data.get("last_name", ""),
+        )
 
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        user = self.set_password_and_save(user, commit=commit)
-        return user
+    def save(self):
+        """Insert the user; an address taken in any case raises IntegrityError (the caller decides)."""
+        return self.set_password_and_save(self.unsaved_user())
 
 
 class RenewForm(HoneypotMixin, forms.Form):

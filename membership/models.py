@@ -180,6 +180,15 @@ class Membership(TrackedModel):
         membership_type = membership_type or self.membership_type
         return self.terms.create(membership_type=membership_type, dues=membership_type.annual_dues)
 
+    def pending_term(self):
+        """The newest term waiting for its dues (starting another join or renewal cancels older ones)."""
+        return (
+            self.terms.filter(status=MembershipTerm.Status.PENDING)
+            .select_related("membership_type")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+
     def start_paid_terms(self):
         """Start every paid term that waits, one after another; needs a confirmed email."""
         if not self.user.email_verified:

@@ -1,14 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ala_site.emails import send_templated_email
+from ala_site.emails import send_templated_email, send_templated_email_on_commit
 from ala_site.ratelimit import rate_limit
 from store.api import PayableLine, start_checkout
 from store.models import Order
@@ -18,14 +18,32 @@ from .forms import AccountForm, DonationForm, JoinForm, PreferencesForm, Profile
 from .models import Donation, Membership, MembershipTerm, MembershipType, User
 
 
+@require_safe
 def membership_types(request):
     types = MembershipType.objects.filter(is_active=True)
     return render(request, "membership/types.html", {"types": types})
 
 
-def send_verification_email(request, user):
+JOIN_EMAIL_SESSION_KEY = "membership.join_email"
+
+
+def send_verification_email(request, user, *, on_commit=False):
     link = request.build_absolute_uri(tokens.verify_email_url(user))
-    send_templated_email("membership/email/verify_email", {"user": user, "link": link}, user.email)
+    send = send_templated_email_on_commit if on_commit else send_templated_email
+    send("membership/email/verify_email", {"user": user, "link": link}, user.email)
+
+
+def send_account_exists_email(request, user):
+    """Tell the owner of an address that someone (probably they) tried to join with it."""
+    join_path = reverse("membership:join")
+    context = {
+        "user": user,
+        "login_link": request.build_absolute_uri(f"{reverse('login')}?{urlencode({'next': join_path})}"),
+        "reset_link": request.build_absolute_uri(reverse("password_reset")),
+        # The email goes to the address itself, so it may as well confirm it for an owner who lost the first link.
+        "verify_link": None if user.email_verified else request.build_absolute_uri(tokens.verify_email_url(user)),
+    }
+    send_templated_email_on_commit("membership/email/account_exists", context, user.email)
 
 
 def dues_line(term):
@@ -49,7 +67,47 @@ def pay_dues(request, term):
     return start_checkout(request, [dues_line(term)], success_url=reverse("membership:account"))
 
 
-@require_http_methods(["GET", "POST"])
+def save_join(join_form, user):
+    """The membership (pending unless already active) and a pending term of the chosen type."""
+    membership = join_form.save(commit=False)
+    membership.user = user
+    membership.eligibility_confirmed_at = membership.code_of_conduct_accepted_at = timezone.now()
+    if membership.status != Membership.Status.ACTIVE:
+        membership.status = Membership.Status.PENDING
+    membership.save()
+    # A join abandoned at the checkout leaves a pending term; the new choice replaces it.
+    membership.terms.filter(status=MembershipTerm.Status.PENDING).update(status=MembershipTerm.Status.CANCELLED)
+    return membership.new_term(join_form.cleaned_data["membership_type"])
+
+
+def join_as_visitor(request, join_form, account_form):
+    """Make the account with its waiting membership, or tell the address's owner they have one.
+
+    The visitor sees the same page either way ("check your email"), and is not logged in, so the
+    join page never reveals whether an address has an account: only the address's owner learns it.
+    """
+    email = account_form.cleaned_data["email"]
+    with transaction.atomic():
+        try:
+            # The case-insensitive unique constraint is the one judge of "taken", so a join racing
+            # another for the same address (in any case) gets the same answer as one that comes
+            # second. The savepoint undoes the refused insert and keeps the transaction usable.
+            with transaction.atomic():
+                user = account_form.save()
+        except IntegrityError:
+            owner = User.objects.filter(email__iexact=email).first()
+            if owner is None:
+                raise  # not the address after all
+            send_account_exists_email(request, owner)
+            return
+        term = save_join(join_form, user)
+        if term.dues <= 0:
+            # Nothing to pay (a free type, which admin allows): it starts once the address is confirmed.
+            term.mark_paid()
+        send_verification_email(request, user, on_commit=True)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("membership-join", limit=10, period=600)
 def join(request):
     user = request.user if request.user.is_authenticated else None
@@ -69,20 +127,12 @@ def join(request):
     account_form = AccountForm(request.POST or None, prefix="account") if user is None else None
 
     if request.method == "POST" and join_form.is_valid() and (account_form is None or account_form.is_valid()):
-        with transaction.atomic():
-            if account_form is not None:
-                user = account_form.save()
-            membership = join_form.save(commit=False)
-            membership.user = user
-            membership.eligibility_confirmed_at = membership.code_of_conduct_accepted_at = timezone.now()
-            if membership.status != Membership.Status.ACTIVE:
-                membership.status = Membership.Status.PENDING
-            membership.save()
-            # A join abandoned at the checkout leaves a pending term; the new choice replaces it.
-            membership.terms.filter(status=MembershipTerm.Status.PENDING).update(status=MembershipTerm.Status.CANCELLED)
-            term = membership.new_term(join_form.cleaned_data["membership_type"])
         if account_form is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            join_as_visitor(request, join_form, account_form)
+            request.session[JOIN_EMAIL_SESSION_KEY] = account_form.cleaned_data["email"]
+            return redirect("membership:join_check_email")
+        with transaction.atomic():
+            term = save_join(join_form, user)
         if not user.email_verified:
             send_verification_email(request, user)
             messages.info(request, f"We sent a link to {user.email}: open it to confirm your address.")
@@ -92,15 +142,37 @@ def join(request):
     return render(request, "membership/join.html", context)
 
 
+@require_safe
+def join_check_email(request):
+    context = {"email": request.session.get(JOIN_EMAIL_SESSION_KEY, "")}
+    return render(request, "membership/join_check_email.html", context)
+
+
+@login_required
+@require_POST
+def pay_pending_dues(request):
+    """The account page's "Pay your dues": the checkout for the term a join left waiting."""
+    membership = Membership.objects.filter(user=request.user).first()
+    if membership and membership.terms.filter(status=MembershipTerm.Status.PAID).exists():
+        messages.info(request, "Your dues are paid: confirm your email address to start your membership.")
+        return redirect("membership:account")
+    term = membership.pending_term() if membership else None
+    if term is None:
+        messages.info(request, "You have no dues waiting to be paid.")
+        return redirect("membership:account")
+    return pay_dues(request, term)
+
+
 def verify_email(request, token):
     found = tokens.read_verify_token(token)
     user = User.objects.filter(pk=found[0]).first() if found else None
     if user is None or user.email.lower() != found[1]:
         return render(request, "membership/verify_invalid.html", status=400)
     user.verify_email()
-    messages.success(request, "Thank you: your email address is confirmed.")
     if request.user.is_authenticated and request.user.pk == user.pk:
+        messages.success(request, "Thank you: your email address is confirmed.")
         return redirect("membership:account")
+    messages.success(request, "Thank you: your email address is confirmed. Log in to continue.")
     return redirect(f"{reverse('login')}?next={reverse('membership:account')}")
 
 
@@ -116,7 +188,7 @@ def resend_verification(request):
     return redirect("membership:account")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("membership-renew", limit=10, period=600)
 def renew(request):
     token = request.GET.get("token")
@@ -140,7 +212,7 @@ def renew(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request):
     user = request.user
     membership = Membership.objects.filter(user=user).select_related("membership_type").first()
@@ -166,6 +238,8 @@ def account(request):
         else [],
         # Paid, waiting only for the address to be confirmed: do not offer to join (and pay) again.
         "paid_awaiting_email": bool(membership) and membership.terms.filter(status=MembershipTerm.Status.PAID).exists(),
+        # A join waiting for its dues (the visitor confirmed the address and logged in to pay).
+        "pending_term": membership.pending_term() if membership and not membership.member_since else None,
         "orders": Order.objects.filter(user=user).order_by("-created_at")[:20],
         "donations": Donation.objects.filter(user=user)[:20],
         "profile_form": profile_form,
@@ -174,7 +248,7 @@ def account(request):
     return render(request, "membership/account.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("donate", limit=10, period=600)
 def donate(request):
     initial = {}

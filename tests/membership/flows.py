@@ -1,4 +1,4 @@
-"""What a visitor does through the test client: join, confirm the address, check out and pay.
+"""What a visitor does through the test client: join, confirm the address, log in, check out and pay.
 
 The store's checkout is driven the way a buyer drives it (POST the billing form, then the
 dummy provider's form), so these tests also catch a break between membership and store.
@@ -7,12 +7,16 @@ dummy provider's form), so these tests also catch a break between membership and
 import re
 from datetime import timedelta
 
+from django.contrib.auth.base_user import BaseUserManager
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from membership.models import add_years
 
 PASSWORD = "Shelves-and-stacks-2026"
+EMAIL = "mina.okafor@example.org"
+CHECK_EMAIL_PAGE = "/membership/join/check-email/"
 VERIFY_LINK = re.compile(r"https?://[^/\s]+(/membership/verify/[^/\s]+/)")
 
 
@@ -32,7 +36,7 @@ def long_date(day):
 
 def join_data(membership_type, /, **overrides):
     data = {
-        "account-email": "mina.okafor@example.org",
+        "account-email": EMAIL,
         "account-first_name": "Mina",
         "account-last_name": "Okafor",
         "account-password1": PASSWORD,
@@ -92,3 +96,39 @@ def verify_link_in_outbox(to=None):
         if found:
             return found.group(1)
     raise AssertionError(f"no verification link in {[m.subject for m in mail.outbox]}")
+
+
+def join_as_visitor(client, membership_type, /, **overrides):
+    """Post the join form logged out (its emails go out as the transaction commits)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/membership/join/", join_data(membership_type, **overrides))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == CHECK_EMAIL_PAGE
+    return response
+
+
+def confirm_address(client, to=EMAIL):
+    """Open the newest confirmation link emailed to `to`; returns the response."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.get(verify_link_in_outbox(to=to))
+
+
+def log_in(client, email=EMAIL, password=PASSWORD):
+    response = client.post("/accounts/login/", {"username": email, "password": password})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def start_paying_dues(client):
+    """The account page's "Pay your dues" button; returns where it leads (the checkout)."""
+    response = client.post("/membership/pay/")
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def join_confirm_and_log_in(client, membership_type, /, **overrides):
+    """A visitor joins, opens the emailed link and logs in; returns the checkout for the dues."""
+    join_as_visitor(client, membership_type, **overrides)
+    email = BaseUserManager.normalize_email(overrides.get("account-email", EMAIL))
+    confirm_address(client, to=email)
+    log_in(client, email)
+    return start_paying_dues(client)

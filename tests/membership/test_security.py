@@ -16,7 +16,7 @@ from tests.factories import UserFactory
 from tests.html_utils import form_fields, visible_text
 
 from .factories import MembershipFactory, MembershipTypeFactory
-from .flows import join_data, verify_link_in_outbox
+from .flows import join_as_visitor, join_data, log_in, verify_link_in_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +35,10 @@ class _ShiftedClock:
 
 
 @pytest.fixture
-def joined(client, django_capture_on_commit_callbacks):
-    """A visitor who joined: logged in, with a paid-for-nothing-yet pending membership."""
-    MembershipTypeFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/membership/join/", join_data(MembershipTypeFactory()))
+def joined(client):
+    """A visitor who joined and logged in, with a paid-for-nothing-yet pending membership."""
+    join_as_visitor(client, MembershipTypeFactory())
+    log_in(client)
     return Membership.objects.get().user
 
 
@@ -60,7 +59,7 @@ def test_an_expired_verify_link_is_refused_with_a_clear_page(client, joined, mon
 
     assert_invalid_link_page(response)
     assert "links work for three days" in visible_text(response.content)
-    assert form_fields(response.content, "csrfmiddlewaretoken")  # "Send me a new link"
+    assert "Send me a new link" in visible_text(response.content)
     joined.refresh_from_db()
     assert not joined.email_verified
 

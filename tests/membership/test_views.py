@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from membership import demo, tokens
@@ -20,13 +20,20 @@ from tests.store.factories import ProductFactory, order_for
 
 from .factories import DonationFactory, MembershipFactory, MembershipTypeFactory, VerifiedUserFactory
 from .flows import (
+    CHECK_EMAIL_PAGE,
+    EMAIL,
     PASSWORD,
     checkout,
     checkout_and_pay,
+    confirm_address,
+    join_as_visitor,
+    join_confirm_and_log_in,
     join_data,
+    log_in,
     long_date,
     one_year_from,
     pay,
+    start_paying_dues,
     today,
     verify_link_in_outbox,
 )
@@ -100,7 +107,7 @@ def test_a_visitor_joins_the_account_is_made_and_the_membership_waits(client, in
         )
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/store/checkout/?pending=")
+    assert response["Location"] == CHECK_EMAIL_PAGE
     user = User.objects.get()
     assert user.email == "Mina.Okafor@example.org"  # the domain is lowercased, the rest kept
     assert (user.first_name, user.last_name) == ("Mina", "Okafor")
@@ -118,24 +125,99 @@ def test_a_visitor_joins_the_account_is_made_and_the_membership_waits(client, in
     assert mail.outbox[0].to == ["Mina.Okafor@example.org"]
     assert verify_link_in_outbox().startswith("/membership/verify/")
 
-    # The visitor is logged in, and can log in again later with the address in any case.
-    assert client.get("/membership/account/").status_code == 200
-    fresh = Client()
-    login = fresh.post("/accounts/login/", {"username": "mina.okafor@EXAMPLE.org", "password": PASSWORD})
+    page = client.get(CHECK_EMAIL_PAGE)
+    assert page.status_code == 200
+    assert "Check your email to continue" in visible_text(page.content)
+    assert "We have sent an email to Mina.Okafor@example.org" in visible_text(page.content)
+
+    # Not logged in by joining; logging in works with the address in any case.
+    assert client.get("/membership/account/").status_code == 302
+    login = client.post("/accounts/login/", {"username": "mina.okafor@EXAMPLE.org", "password": PASSWORD})
     assert login.status_code == 302
-    assert fresh.get("/membership/account/").context["user"] == user
+    assert client.get("/membership/account/").context["user"] == user
+
+
+def test_the_confirmed_visitor_logs_in_and_is_offered_to_pay_the_dues(client, individual):
+    join_as_visitor(client, individual)
+    confirmed = confirm_address(client)
+    assert confirmed["Location"] == "/accounts/login/?next=/membership/account/"
+    login_page = client.get(confirmed["Location"])
+    assert "Thank you: your email address is confirmed. Log in to continue." in visible_text(login_page.content)
+
+    response = client.post(confirmed["Location"], {"username": EMAIL, "password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/membership/account/"
+    text = visible_text(response.content)
+    assert "Your Individual Type I membership is waiting for its dues: $125.00 for one year." in text
+    assert "Please confirm your email address" not in text
+    assert '<form method="post" action="/membership/pay/">' in response.content.decode()
+    assert "Pay your dues" in text
+    assert ("/membership/join/", "Choose another membership type") in links(response.content)
 
 
 def test_the_checkout_shows_the_dues(client, individual):
-    response = client.post("/membership/join/", join_data(individual))
+    checkout_url = join_confirm_and_log_in(client, individual)
 
-    page = client.get(response["Location"])
+    page = client.get(checkout_url)
 
     assert page.status_code == 200
     text = visible_text(page.content)
     assert "Individual Type I membership dues, one year" in text
     assert "125.00" in text
     assert form_fields(page.content, "email")[0]["value"] == "mina.okafor@example.org"
+
+
+def test_join_then_confirm_log_in_and_pay_activates_for_a_year(client, individual):
+    checkout_url = join_confirm_and_log_in(client, individual)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        after_paying = checkout_and_pay(client, checkout_url)
+
+    assert after_paying.endswith("/membership/account/")
+    assert Order.objects.get().status == Order.Status.PAID
+    membership = Membership.objects.get()
+    expiry = one_year_from(today())
+    assert membership.status == Membership.Status.ACTIVE
+    assert (membership.member_since, membership.expires_on) == (today(), expiry)
+    assert User.objects.get().is_member
+    text = visible_text(client.get("/membership/account/").content)
+    assert "Status Active" in text
+    assert f"Expires {long_date(expiry)}" in text
+    assert "Pay your dues" not in text
+    assert len([m for m in mail.outbox if "membership is active" in m.subject]) == 1
+
+
+def test_pay_your_dues_is_for_logged_in_posts(client, individual):
+    assert client.post("/membership/pay/")["Location"] == "/accounts/login/?next=/membership/pay/"
+    join_as_visitor(client, individual)
+    log_in(client)
+
+    assert client.get("/membership/pay/").status_code == 405
+    assert start_paying_dues(client).startswith("/store/checkout/?pending=")
+
+
+def test_pay_your_dues_with_nothing_waiting_says_so(individual):
+    client = Client()
+    client.force_login(UserFactory())
+
+    response = client.post("/membership/pay/", follow=True)
+
+    assert response.redirect_chain[-1][0] == "/membership/account/"
+    assert "You have no dues waiting to be paid." in visible_text(response.content)
+
+
+def test_pay_your_dues_after_paying_does_not_charge_again(client, individual):
+    checkout_url = join_confirm_and_log_in(client, individual)
+    checkout_and_pay(client, checkout_url)
+    user = User.objects.get()
+    user.email_verified_at = None  # paid, and the address not confirmed (changed since, say)
+    user.save()
+    MembershipTerm.objects.update(status=MembershipTerm.Status.PAID)
+
+    response = client.post("/membership/pay/", follow=True)
+
+    assert response.redirect_chain[-1][0] == "/membership/account/"
+    assert "Your dues are paid: confirm your email address" in visible_text(response.content)
+    assert Order.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -167,19 +249,80 @@ def test_join_with_an_inactive_type_is_refused(client, individual):
     assert not User.objects.exists()
 
 
+def answer_to_a_join(email, membership_type):
+    """What a visitor joining with `email` can observe: the answer, the next page, their login."""
+    client = Client()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/membership/join/", join_data(membership_type, **{"account-email": email}))
+    page = client.get(response["Location"]) if response.status_code == 302 else response
+    return {
+        "status": response.status_code,
+        "location": response.get("Location"),
+        "page": visible_text(page.content).replace(User.objects.normalize_email(email), "<the address typed>"),
+        "logged in": client.get("/membership/account/").status_code == 200,
+        "cookies": sorted(client.cookies.keys()),
+    }
+
+
 @pytest.mark.parametrize("email", ["taken@example.org", "TAKEN@example.org", "Taken@EXAMPLE.ORG"])
-def test_join_with_an_email_already_registered_in_any_case_says_so(client, individual, email):
-    UserFactory(email="taken@example.org")
+def test_joining_with_a_registered_address_in_any_case_looks_the_same_as_with_a_new_one(individual, email):
+    owner = VerifiedUserFactory(email="taken@example.org", first_name="Tamsin")
 
-    response = client.post("/membership/join/", join_data(individual, **{"account-email": email}))
+    known = answer_to_a_join(email, individual)
+    new = answer_to_a_join("someone.new@example.org", individual)
 
-    assert response.status_code == 200
-    assert "An account with this email address already exists. Log in first, then join." in visible_text(
-        response.content
-    )
-    assert User.objects.count() == 1
-    assert not Membership.objects.exists()
-    assert mail.outbox == []
+    assert known == new
+    assert known["status"] == 302
+    assert known["location"] == CHECK_EMAIL_PAGE
+    assert "Check your email to continue" in known["page"]
+    assert not known["logged in"]
+    # Nothing was made or changed for the known address; the new one has its account.
+    assert list(User.objects.order_by("email").values_list("email", flat=True)) == [
+        "someone.new@example.org",
+        "taken@example.org",
+    ]
+    owner.refresh_from_db()
+    assert owner.check_password("a-long-test-password-42")  # UserFactory's, not the one typed
+    assert not Membership.objects.filter(user=owner).exists()
+
+
+def test_the_owner_of_a_registered_address_is_told_by_email_how_to_log_in(individual):
+    VerifiedUserFactory(email="taken@example.org", first_name="Tamsin")
+
+    answer_to_a_join("TAKEN@example.org", individual)
+
+    [message] = mail.outbox
+    assert message.to == ["taken@example.org"]
+    assert message.subject == "You already have an account with the American Library Association"
+    assert "Hello Tamsin," in message.body
+    assert "log in to join or renew" in message.body
+    assert "http://testserver/accounts/login/?next=%2Fmembership%2Fjoin%2F" in message.body
+    assert "http://testserver/accounts/password_reset/" in message.body
+    assert "/membership/verify/" not in message.body  # confirmed already
+
+
+def test_an_owner_who_never_confirmed_the_address_gets_a_working_link_with_the_reminder(individual):
+    owner = UserFactory(email="taken@example.org")
+
+    answer_to_a_join("taken@example.org", individual)
+
+    [message] = mail.outbox
+    assert "You have not confirmed this address yet" in message.body
+    assert Client().get(verify_link_in_outbox(to="taken@example.org")).status_code == 302
+    owner.refresh_from_db()
+    assert owner.email_verified
+
+
+def test_joining_with_a_members_address_leaves_their_membership_alone(individual, student):
+    membership = MembershipFactory(membership_type=individual, user__email="member@example.org")
+
+    answer = answer_to_a_join("Member@Example.org", student)
+
+    assert answer["location"] == CHECK_EMAIL_PAGE
+    membership.refresh_from_db()
+    assert membership.membership_type == individual
+    assert membership.terms.count() == 1
+    assert Membership.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -284,13 +427,13 @@ def test_join_and_renew_need_no_javascript_and_carry_csrf(client, individual):
 # Paying and confirming ------------------------------------------------------------------------
 
 
-def test_join_pay_then_confirm_the_address_activates_for_a_year(client, individual, run_on_commit):
-    with run_on_commit():
-        joined = client.post("/membership/join/", join_data(individual))
+def test_join_log_in_and_pay_then_confirm_the_address_activates_for_a_year(client, individual, run_on_commit):
+    join_as_visitor(client, individual)
     verify_link = verify_link_in_outbox()
+    log_in(client)  # before opening the link: that works too
 
     with run_on_commit():
-        after_paying = checkout_and_pay(client, joined["Location"])
+        after_paying = checkout_and_pay(client, start_paying_dues(client))
 
     assert after_paying.endswith("/membership/account/")
     order = Order.objects.get()
@@ -328,14 +471,11 @@ def test_join_pay_then_confirm_the_address_activates_for_a_year(client, individu
 
 
 def test_confirming_the_address_first_then_paying_also_activates(client, individual, run_on_commit):
-    with run_on_commit():
-        joined = client.post("/membership/join/", join_data(individual))
-    with run_on_commit():
-        client.get(verify_link_in_outbox())
+    checkout_url = join_confirm_and_log_in(client, individual)
     assert Membership.objects.get().status == Membership.Status.PENDING  # confirmed, not yet paid
 
     with run_on_commit():
-        checkout_and_pay(client, joined["Location"])
+        checkout_and_pay(client, checkout_url)
 
     membership = Membership.objects.get()
     assert membership.status == Membership.Status.ACTIVE
@@ -370,9 +510,10 @@ def test_opening_the_link_while_logged_out_leads_to_log_in(individual, run_on_co
 
 
 def test_opening_the_link_twice_is_harmless(client, individual, run_on_commit):
+    join_as_visitor(client, individual)
+    log_in(client)
     with run_on_commit():
-        joined = client.post("/membership/join/", join_data(individual))
-        checkout_and_pay(client, joined["Location"])
+        checkout_and_pay(client, start_paying_dues(client))
     link = verify_link_in_outbox()
     with run_on_commit():
         client.get(link)
@@ -384,8 +525,8 @@ def test_opening_the_link_twice_is_harmless(client, individual, run_on_commit):
 
 
 def test_a_new_link_can_be_asked_for(client, individual, run_on_commit):
-    with run_on_commit():
-        client.post("/membership/join/", join_data(individual))
+    join_as_visitor(client, individual)
+    log_in(client)
 
     response = client.post("/membership/verify-again/")
 
@@ -395,31 +536,31 @@ def test_a_new_link_can_be_asked_for(client, individual, run_on_commit):
 
 
 def test_paid_but_unconfirmed_is_not_offered_to_join_and_pay_again(client, individual):
-    joined = client.post("/membership/join/", join_data(individual))
-    checkout_and_pay(client, joined["Location"])
+    join_as_visitor(client, individual)
+    log_in(client)
+    checkout_and_pay(client, start_paying_dues(client))
 
     response = client.get("/membership/account/")
 
     text = visible_text(response.content)
     assert "Your dues are paid: your membership starts as soon as you confirm your email address." in text
     assert ("/membership/join/", "Complete your membership") not in links(response.content)
+    assert "Pay your dues" not in text
 
 
 def test_a_free_type_needs_no_checkout_and_starts_once_confirmed(client, run_on_commit):
     honorary = MembershipTypeFactory(name="Honorary", annual_dues=Decimal("0.00"))
 
-    with run_on_commit():
-        response = client.post("/membership/join/", join_data(honorary))
+    join_as_visitor(client, honorary)
 
-    assert response.status_code == 302
-    assert response["Location"] == "/membership/account/"
     assert not Order.objects.exists()
     assert Membership.objects.get().status == Membership.Status.PENDING
-    with run_on_commit():
-        client.get(verify_link_in_outbox())
+    confirm_address(client)
     membership = Membership.objects.get()
     assert membership.status == Membership.Status.ACTIVE
     assert membership.expires_on == one_year_from(today())
+
+    log_in(client)
 
     renewed = client.post("/membership/renew/", {"membership_type": honorary.pk})
     assert renewed["Location"] == "/membership/account/"
