@@ -185,3 +185,33 @@ def test_a_request_without_a_client_address_is_recorded_without_one():
     del request.META["REMOTE_ADDR"]
     assert lockout_address(request) is None
     assert lockout_address(RequestFactory(REMOTE_ADDR="2001:db8::1").get("/")) == "2001:db8::1"
+
+
+# Password reset mail goes through the queue ---------------------------------------------------
+
+
+def test_password_reset_with_the_mail_server_down_still_answers_and_the_link_goes_out_later(settings):
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.ala_site.test_emails import FlakyMailBackend, mail_server_comes_back, run_worker
+
+    settings.EMAIL_BACKEND = "tests.ala_site.test_emails.FlakyMailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    FlakyMailBackend.down = True
+    UserFactory(email="forgetful@example.org")
+    try:
+        response = Client(raise_request_exception=False).post(
+            "/accounts/password_reset/", {"email": "forgetful@example.org", "website": ""}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/password_reset/done/"
+        assert DBTaskResult.objects.filter(task_path="ala_site.tasks.send_email").count() == 1
+
+        mail_server_comes_back()
+        run_worker()
+    finally:
+        FlakyMailBackend.down = True
+
+    assert [message.to for message in mail.outbox] == [["forgetful@example.org"]]
+    assert "/accounts/reset/" in mail.outbox[0].body
