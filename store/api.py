@@ -21,7 +21,10 @@
            for term in items_in(order, MembershipTerm):
                term.mark_paid()
 
-   `order_paid` is sent once per order, inside the transaction that marks it paid.
+   `order_paid` is sent once per order, inside the transaction that marks it paid, to each
+   receiver in its own savepoint: the order stays paid whatever a receiver does. A receiver that
+   raises has its own changes rolled back and is recorded for staff (FulfilmentFailure, in admin)
+   and retried later, by staff or by `manage.py retry_fulfilments`: make receivers idempotent.
 
 Kinds of lines: OrderLine.Kind (dues, event_fee, job_ad, donation, other); "product" lines come
 from the store's own cart. Orders of a person: `Order.objects.filter(user=user)`; a link to an

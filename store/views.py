@@ -16,7 +16,7 @@ from payments import urls as payments_urls
 from ala_site.ratelimit import rate_limit
 from ala_site.templatetags.site_tags import json_ld
 
-from . import api
+from . import api, signals
 from .cart import Cart, CartError
 from .forms import AddToCartForm, CheckoutForm, RemoveFromCartForm, UpdateCartForm
 from .models import Category, Order, OrderLine, Payment, Product, money
@@ -330,10 +330,33 @@ def order_detail(request, reference):
     order = _order_for(request, reference)
     context = {
         "order": order,
+        "payment_notes": order.payment_notes(),
         "lines": order.lines.select_related("product"),
         "token": request.GET.get("token", ""),
     }
     return render(request, "store/order_detail.html", context)
+
+
+def _tell_outcome(request, order, payment, provider_failed=False):
+    """Flash what became of the payment, read back from the database after the provider's answer.
+
+    Only what the order page does not say itself: the thanks (the buyer may land on another app's
+    page), and that the provider did not answer. Everything else the order page shows from the
+    order's and its payments' stored state, so it agrees with them however the buyer got there.
+    """
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    if order.status == Order.Status.PAID and payment.settlement == Payment.Settlement.PAID_ORDER:
+        messages.success(
+            request, f"Thank you! Order {order.reference} is paid. A receipt is on its way to {order.email}."
+        )
+    elif provider_failed and payment.status not in (
+        PaymentStatus.CONFIRMED,
+        PaymentStatus.PREAUTH,
+        PaymentStatus.REJECTED,
+        PaymentStatus.ERROR,
+    ):
+        messages.error(request, "The payment service did not answer. Nothing was charged; please try again.")
 
 
 @require_http_methods(["GET", "POST"])  # not HEAD: opening the pay page starts a payment
@@ -345,6 +368,14 @@ def order_pay(request, reference):
             request, f"Order {order.reference} is {order.get_status_display().lower()}: there is nothing to pay."
         )
         return redirect(order.get_link())
+    if (received := order.received_payment()) is not None:
+        # Money is in hand but the order was not marked paid (the database was busy): try again
+        # now, and never open a second payment meanwhile.
+        signals.apply_payment(received)
+        order.refresh_from_db()
+        if order.status == Order.Status.PAID:
+            messages.info(request, f"Order {order.reference} is paid: there is nothing to pay.")
+        return redirect(order.get_link())
     if order.cancel_if_sold_out():
         messages.error(request, order.status_message)
         return redirect(order.get_link())
@@ -355,18 +386,19 @@ def order_pay(request, reference):
     try:
         form = payment.get_form(data=request.POST or None)
     except RedirectNeeded as needed:
-        order.refresh_from_db()
-        if order.status == Order.Status.PAID:
-            messages.success(
-                request, f"Thank you! Order {order.reference} is paid. A receipt is on its way to {order.email}."
-            )
-        elif order.status == Order.Status.FAILED:
-            messages.error(request, order.status_message)
-        return redirect(str(needed))
+        target = str(needed)
+        if target in (payment.get_success_url(), payment.get_failure_url()):
+            _tell_outcome(request, order, payment)
+            # Where to land is decided now that the outcome is stored (the provider chose before).
+            target = payment.get_success_url() if order.status == Order.Status.PAID else payment.get_failure_url()
+        # Otherwise the provider's own step (3-D Secure, a hosted page) decides, and returns to the
+        # order page, which shows what became of the payment.
+        return redirect(target)
     except (PaymentError, OSError):
         logger.exception("Payment provider failed for order %s", order.reference)
-        messages.error(request, "The payment service did not answer. Nothing was charged; please try again.")
-        return redirect(order.get_link())
+        # The provider may have changed the payment before failing: say what is stored, not a guess.
+        _tell_outcome(request, order, payment, provider_failed=True)
+        return redirect(payment.get_success_url() if order.status == Order.Status.PAID else order.get_link())
     context = {"order": order, "form": form, "is_test_payment": payment.variant == "dummy"}
     return render(request, "store/pay.html", context, status=400 if request.method == "POST" else 200)
 

@@ -17,6 +17,7 @@ from .catalogue import (
     ProductQuerySet,
     money,
 )
+from .fulfilment import FulfilmentFailure
 from .orders import REFERENCE_ALPHABET, Order, OrderLine, Payment, new_reference
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "REFERENCE_ALPHABET",
     "RESERVED_SLUGS",
     "Category",
+    "FulfilmentFailure",
     "Order",
     "OrderLine",
     "Payment",

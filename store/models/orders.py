@@ -11,10 +11,11 @@ from django.core import signing
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from payments import PaymentStatus, PurchasedItem
+from payments import PaymentError, PaymentStatus, PurchasedItem
 from payments.core import get_base_url
 from payments.models import BasePayment
 
@@ -23,6 +24,7 @@ from ala_site.models import SiteSettings
 
 from .. import signals
 from .catalogue import CURRENCY, CURRENCY_CHOICES, MONEY, Product
+from .fulfilment import fulfil
 
 logger = logging.getLogger(__name__)
 
@@ -131,19 +133,83 @@ class Order(models.Model):
             self.status == self.Status.FAILED and self.failure == self.Failure.STOCK
         )
 
+    def received_payment(self):
+        """A payment taken for this payable order that has not paid it yet (its marking failed), or None.
+
+        While there is one the buyer is never asked to pay again.
+        """
+        if not self.is_payable:
+            return None
+        return (
+            self.payments.filter(
+                status__in=[PaymentStatus.CONFIRMED, PaymentStatus.PREAUTH],
+                settlement__in=[Payment.Settlement.NONE, Payment.Settlement.NOT_APPLIED],
+            )
+            .order_by("created")
+            .first()
+        )
+
+    @property
+    def awaits_payment(self):
+        """The buyer may start a payment now: the order is payable and no payment is already in hand."""
+        return self.is_payable and self.received_payment() is None
+
+    def payment_notes(self):
+        """What the order page tells the buyer about payments beyond the order's own status."""
+        notes = []
+        for payment in self.payments.filter(
+            settlement__in=[Payment.Settlement.REFUND_DUE, Payment.Settlement.REFUNDED]
+        ):
+            amount = f"${payment.total}"
+            if payment.settlement == Payment.Settlement.REFUND_DUE:
+                notes.append(
+                    f"We received a payment of {amount} that this order cannot take; it will be refunded to you."
+                )
+            else:
+                when = format_date(timezone.localtime(payment.refunded_at), "F j, Y") if payment.refunded_at else ""
+                notes.append(f"A payment of {amount} was refunded to you{' on ' + when if when else ''}.")
+        if self.is_payable:
+            if self.received_payment() is not None:
+                notes.append("We received your payment and are completing your order; you will not be charged again.")
+            elif self.status == self.Status.PENDING:
+                last = self.payments.order_by("-created", "-pk").first()
+                if last is not None and last.status in (
+                    PaymentStatus.WAITING,
+                    PaymentStatus.INPUT,
+                    PaymentStatus.CANCELLED,
+                    PaymentStatus.REFUNDED,
+                ):
+                    notes.append("Your last payment was not completed; nothing was charged.")
+        return notes
+
     def _locked(self):
         return type(self).objects.select_for_update().get(pk=self.pk)
 
-    def mark_paid(self, *, by=None, method=Method.ONLINE, note=""):
-        """Record the payment: lower stock, send `order_paid` and the receipt. Returns True when paid now.
+    def mark_paid(self, *, by=None, method=Method.ONLINE, note="", payment=None):
+        """Record the payment: lower stock, fulfil (`order_paid`), send the receipt. Returns True when paid now.
 
         Safe to call any number of times (payment providers repeat their callbacks): only the first
         call on a payable order does anything. Stock is checked and lowered under row locks in one
         transaction; if an item sold out meanwhile the order fails instead and nothing is oversold.
+
+        `payment` is the confirmed online payment being applied. If the order cannot take it
+        (cancelled, refunded, sold out, or paid by another payment) the payment is flagged
+        "refund due" for staff: money taken is never kept silently.
         """
         with transaction.atomic():
             order = self._locked()
+            if payment is not None:
+                settlement = (
+                    Payment.objects.select_for_update().filter(pk=payment.pk).values_list("settlement", flat=True)
+                )
+                if settlement.get() in (Payment.Settlement.PAID_ORDER, *Payment.Settlement.closed()):
+                    self.refresh_from_db()
+                    return False  # a repeated callback
             if not order.is_payable:
+                if payment is not None:
+                    order._flag_refund_due(
+                        payment, f"Confirmed while the order was {order.get_status_display().lower()}."
+                    )
                 self.refresh_from_db()
                 return False
             needed = order.product_quantities()
@@ -158,12 +224,17 @@ class Order(models.Model):
                     " ".join(problems) + " We could not complete this order; any payment taken will be refunded."
                 )[:500]
                 order.save(update_fields=["status", "failure", "status_message", "updated_at"])
+                if payment is not None:
+                    order._flag_refund_due(payment, "An item sold out before the payment was confirmed.")
                 signals.order_payment_failed.send(sender=type(self), order=order)
                 paid = False
             else:
+                counted = [product.pk for product in products if product.stock is not None]
                 for product in products:
                     if product.stock is not None:
                         Product.objects.filter(pk=product.pk).update(stock=F("stock") - needed[product.pk])
+                # What was taken, line by line, is what a refund with restock may put back.
+                order.lines.filter(product__in=counted).update(stock_taken=F("quantity"))
                 order.status = self.Status.PAID
                 order.failure = self.Failure.NONE
                 order.status_message = ""
@@ -174,13 +245,36 @@ class Order(models.Model):
                 if note:
                     order.staff_note = "\n".join(filter(None, [order.staff_note, note]))
                 order.save()
-                # Receivers fulfil the lines they sold, in this transaction: if one fails, the order
-                # stays payable and the provider's repeated callback tries again.
-                signals.order_paid.send(sender=type(self), order=order)
+                if payment is not None:
+                    payment.set_settlement(Payment.Settlement.PAID_ORDER)
+                # The order is paid whatever a receiver does: each runs in its own savepoint and
+                # one that raises is recorded for staff and retried (FulfilmentFailure).
+                fulfil(order)
                 transaction.on_commit(order.send_receipt)
                 paid = True
+            # A payment still open at the provider could charge the buyer a second time.
+            transaction.on_commit(order.cancel_open_payments, robust=True)
         self.refresh_from_db()
         return paid
+
+    def _flag_refund_due(self, payment, reason):
+        """`payment` took money this order cannot take: staff refund it (admin: Payments, refund due)."""
+        payment.set_settlement(Payment.Settlement.REFUND_DUE, reason)
+        logger.warning("Payment %s of order %s is due a refund: %s", payment.pk, self.reference, reason)
+
+    def cancel_open_payments(self):
+        """Cancel the payments still open at the provider, so the buyer cannot pay them any more.
+
+        A provider that cannot cancel leaves the payment open; if it is paid after all, mark_paid
+        flags it "refund due".
+        """
+        for payment in self.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT]):
+            if payment.variant not in settings.PAYMENT_VARIANTS:
+                continue
+            try:
+                payment.cancel()
+            except (PaymentError, NotImplementedError, ValueError, OSError):
+                logger.warning("Could not cancel payment %s of order %s", payment.pk, self.reference, exc_info=True)
 
     def product_quantities(self):
         """{product id: quantity} over the order's product lines."""
@@ -209,6 +303,8 @@ class Order(models.Model):
                     order.status_message = (" ".join(problems) + " The order is cancelled; nothing was charged.")[:500]
                     order.save(update_fields=["status", "status_message", "updated_at"])
             self.refresh_from_db()
+            if self.status == self.Status.CANCELLED:
+                self.cancel_open_payments()
         return problems
 
     def record_offline_payment(self, *, by, note=""):
@@ -234,31 +330,33 @@ class Order(models.Model):
         """Refund the order: online payments go back through their provider; `order_refunded` is sent.
 
         Returns False when there is nothing to refund (never paid, or already refunded).
-        With `restock`, the products' stock goes back up (goods returned unused).
+        With `restock`, what the order took from stock goes back (goods returned unused).
         """
         with transaction.atomic():
             order = self._locked()
             if not order.is_refundable:
                 self.refresh_from_db()
                 return False
-            was_paid = order.status == self.Status.PAID
             order.status = self.Status.REFUNDED
             order.refunded_at = timezone.now()
             if by is not None:
                 order.handled_by = by
             order.save()
-            if restock and was_paid:
-                for line in order.lines.filter(product__isnull=False):
-                    Product.objects.filter(pk=line.product_id, stock__isnull=False).update(
-                        stock=F("stock") + line.quantity
-                    )
+            if restock:
+                order.restock()
             for payment in order.payments.filter(status=PaymentStatus.CONFIRMED):
                 if payment.variant in settings.PAYMENT_VARIANTS:
-                    # Reports back through status_changed; the order is already refunded, so that is a no-op.
-                    payment.refund(amount=payment.captured_amount or payment.total)
+                    payment.refund_through_provider(by=by)
             signals.order_refunded.send(sender=type(self), order=order)
         self.refresh_from_db()
         return True
+
+    def restock(self):
+        """Put back what this order took from stock, and only that (a product counted later gains nothing)."""
+        lines = self.lines.filter(stock_taken__gt=0)
+        for line in lines:
+            Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.stock_taken)
+        lines.update(stock_taken=0)
 
     # Receipt -----------------------------------------------------------------------------
 
@@ -302,6 +400,9 @@ class OrderLine(models.Model):
     sku = models.CharField("SKU", max_length=200, blank=True)
     unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
     quantity = models.PositiveIntegerField(default=1)
+    stock_taken = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Taken from stock when the order was paid; a restock puts back only this."
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -327,10 +428,78 @@ class OrderLine(models.Model):
 class Payment(BasePayment):
     """A payment attempt through django-payments; an order may have several (retries)."""
 
+    class Settlement(models.TextChoices):
+        NONE = "", "—"
+        PAID_ORDER = "paid_order", "Paid its order"
+        NOT_APPLIED = "not_applied", "Confirmed, order not updated: retry"
+        REFUND_DUE = "refund_due", "Refund due: its order cannot take it"
+        CHECK = "check", "Reported failed after paying its order: check"
+        REFUNDED = "refunded", "Refunded"
+
+        @classmethod
+        def closed(cls):
+            """Settled: applying the payment again must do nothing."""
+            return (cls.REFUND_DUE, cls.CHECK, cls.REFUNDED)
+
+        @classmethod
+        def for_staff(cls):
+            """A person has to act: apply it again, or refund it."""
+            return (cls.NOT_APPLIED, cls.REFUND_DUE, cls.CHECK)
+
+    # What became of the money, written only by the store (see save()): django-payments and the
+    # providers save a payment whole, from copies that may be older than the store's own update.
+    SETTLEMENT_FIELDS = ("settlement", "settlement_note", "refunded_by", "refunded_at")
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    settlement = models.CharField(
+        max_length=12, choices=Settlement.choices, blank=True, default=Settlement.NONE, db_index=True, editable=False
+    )
+    settlement_note = models.CharField("why", max_length=500, blank=True, editable=False)
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    refunded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created"]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.SETTLEMENT_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+    def set_settlement(self, settlement, note="", **fields):
+        type(self).objects.filter(pk=self.pk).update(settlement=settlement, settlement_note=note[:500], **fields)
+        self.settlement, self.settlement_note = settlement, note[:500]
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    @property
+    def needs_staff(self):
+        return self.settlement in self.Settlement.for_staff()
+
+    def refund_through_provider(self, *, by=None):
+        """Give the money back through the provider and record who did it. Raises PaymentError if refused."""
+        self.set_settlement(self.Settlement.REFUNDED, self.settlement_note, refunded_by=by, refunded_at=timezone.now())
+        self.refund(amount=self.captured_amount or self.total)
+
+    def refund_alone(self, *, by):
+        """Staff refund this one payment (flagged "refund due"); its order is left as it is.
+
+        Returns False when it is not due a refund. Raises PaymentError when the provider refuses,
+        and then nothing is recorded.
+        """
+        with transaction.atomic():
+            payment = type(self).objects.select_for_update().get(pk=self.pk)
+            if payment.settlement != self.Settlement.REFUND_DUE or payment.status != PaymentStatus.CONFIRMED:
+                return False
+            payment.refund_through_provider(by=by)
+        self.refresh_from_db()
+        return True
 
     def __str__(self):
         return f"{self.order.reference}: {self.get_status_display()} ({self.variant})"

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 
-from store.models import Order, Product
+from store.models import FulfilmentFailure, Order, Payment, Product
 from tests.factories import StaffFactory, UserFactory
 
 from .factories import CategoryFactory, ProductFactory, order_for
@@ -36,6 +36,8 @@ def test_store_staff_group_manages_the_catalogue_but_cannot_forge_orders():
 def test_admin_pages_answer(client, store_staff):
     product = ProductFactory(category=CategoryFactory())
     order = order_for(product)
+    payment = Payment.objects.create(order=order, variant="dummy", currency="USD", total=order.total)
+    failure = FulfilmentFailure.objects.create(order=order, receiver="app.receivers.fulfil", error="RuntimeError")
     for url in [
         "/admin/store/product/",
         "/admin/store/product/add/",
@@ -46,6 +48,12 @@ def test_admin_pages_answer(client, store_staff):
         "/admin/store/order/?status__exact=pending",
         f"/admin/store/order/?q={order.reference}",
         f"/admin/store/order/?q={order.email}",
+        "/admin/store/order/?needs_staff=payment",
+        "/admin/store/order/?needs_staff=fulfilment",
+        "/admin/store/payment/",
+        f"/admin/store/payment/{payment.pk}/change/",
+        "/admin/store/fulfilmentfailure/",
+        f"/admin/store/fulfilmentfailure/{failure.pk}/change/",
     ]:
         assert client.get(url).status_code == 200, url
     listing = client.get(f"/admin/store/order/?q={order.reference}").content.decode()
@@ -168,3 +176,33 @@ def test_orders_cannot_be_added_or_deleted_in_admin(client):
     order = order_for(ProductFactory(price=Decimal("5.00")))
     assert client.get("/admin/store/order/add/").status_code == 403
     assert client.get(f"/admin/store/order/{order.pk}/delete/").status_code == 403
+
+
+def test_refund_and_restock_puts_back_only_what_was_taken(client, store_staff):
+    counted = ProductFactory(title="Counted poster", stock=5)
+    unlimited = ProductFactory(title="Print on demand", stock=None)
+    order = order_for(counted, quantity=2)
+    order.lines.create(kind="product", product=unlimited, description=unlimited.title, unit_price=1, quantity=3)
+    order.mark_paid()
+    # Staff start counting the print-on-demand product after the sale.
+    Product.objects.filter(pk=unlimited.pk).update(stock=10)
+
+    client.post("/admin/store/order/", {"action": "refund_and_restock", "_selected_action": [order.pk]})
+
+    assert Product.objects.get(pk=counted.pk).stock == 5
+    assert Product.objects.get(pk=unlimited.pk).stock == 10  # it gave nothing, so it gets nothing back
+
+
+def test_each_line_records_what_it_took_from_stock_and_a_restock_gives_it_back_once(store_staff):
+    counted = ProductFactory(stock=5)
+    unlimited = ProductFactory(stock=None)
+    order = order_for(counted, quantity=2)
+    order.lines.create(kind="product", product=unlimited, description=unlimited.title, unit_price=1, quantity=3)
+    order.mark_paid()
+    assert dict(order.lines.values_list("product", "stock_taken")) == {counted.pk: 2, unlimited.pk: 0}
+
+    order.restock()
+    order.restock()
+
+    assert Product.objects.get(pk=counted.pk).stock == 5
+    assert set(order.lines.values_list("stock_taken", flat=True)) == {0}
