@@ -306,3 +306,19 @@ def test_bulk_publish_action_reports_how_many(admin):
     assert sorted(Promo.objects.filter(is_published=True).values_list("pk", flat=True)) == sorted(
         promo.pk for promo in drafts[:2]
     )
+
+
+@pytest.mark.parametrize("group", ["Membership staff", "Store staff"])
+def test_membership_and_store_staff_see_email_sends_and_content_editors_do_not(group):
+    def client_in(name):
+        user = UserFactory(is_staff=True)
+        user.groups.add(Group.objects.get(name=name))
+        client = Client()
+        client.force_login(user)
+        return client
+
+    url = "/admin/django_tasks_database/dbtaskresult/?email=gave_up"
+    response = client_in(group).get(url)
+    assert response.status_code == 200
+    assert "Not sent, given up" in response.content.decode()
+    assert client_in("Content editors").get(url).status_code == 403
