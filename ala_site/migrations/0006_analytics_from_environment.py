@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ala_site', '0005_shared_image_model'),
+        ("ala_site", "0005_shared_image_model"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='sitesettings',
-            name='analytics_script_url',
+            model_name="sitesettings",
+            name="analytics_script_url",
         ),
     ]

@@ -49,6 +49,7 @@ class Migration(migrations.Migration):
                     ("paid_order", "Paid its order"),
                     ("not_applied", "Confirmed, order not updated: retry"),
                     ("refund_due", "Refund due: its order cannot take it"),
+                    ("check", "Reported failed after paying its order: check"),
                     ("refunded", "Refunded"),
                 ],
                 db_index=True,
