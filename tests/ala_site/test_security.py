@@ -190,6 +190,7 @@ def test_a_request_without_a_client_address_is_recorded_without_one():
 # Password reset mail goes through the queue ---------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection when done
 def test_password_reset_with_the_mail_server_down_still_answers_and_the_link_goes_out_later(settings):
     from django.core import mail
     from django_tasks_db.models import DBTaskResult
