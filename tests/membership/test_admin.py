@@ -99,11 +99,24 @@ def test_csv_export_downloads_the_selected_members(admin_client, members):
     assert response["Content-Type"].startswith("text/csv")
     assert f'filename="members-{timezone.localdate():%Y-%m-%d}.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["email", "first name", "last name", "type", "status", "member since", "expires on"]
-    by_email = {row[0]: row for row in rows[1:]}
+    assert rows[0] == [
+        "member number",
+        "email",
+        "first name",
+        "last name",
+        "type",
+        "status",
+        "member since",
+        "expires on",
+        "news emails",
+        "advocacy emails",
+        "eLearning emails",
+    ]
+    by_email = {row[1]: row for row in rows[1:]}
     assert set(by_email) == {"ana@example.org", "cy@example.org"}
     ana = members["ana"]
     assert by_email["ana@example.org"] == [
+        f"M{ana.pk:06d}",
         "ana@example.org",
         "Ana",
         "Silva",
@@ -111,8 +124,11 @@ def test_csv_export_downloads_the_selected_members(admin_client, members):
         "Active",
         str(ana.member_since),
         str(ana.expires_on),
+        "yes",
+        "no",
+        "no",
     ]
-    assert by_email["cy@example.org"][4] == "Expired"  # lapsed, even before the nightly command ran
+    assert by_email["cy@example.org"][5] == "Expired"  # lapsed, even before the nightly command ran
 
 
 @pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)"])
@@ -122,8 +138,8 @@ def test_csv_export_neutralises_spreadsheet_formulas(admin_client, dangerous):
     response = export(admin_client, [membership])
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[1][1] == "'" + dangerous
-    assert rows[1][2] == "Safe"
+    assert rows[1][2] == "'" + dangerous
+    assert rows[1][3] == "Safe"
 
 
 def test_donations_are_listed_for_staff(admin_client):
