@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from store.api import items_in
-from store.signals import order_paid, order_payment_failed, order_refunded
+from store.signals import describe_refund, order_paid, order_payment_failed, order_refunded
 
 from .models import Donation, MembershipTerm
 
@@ -28,3 +28,22 @@ def record_refund(sender, order, **kwargs):
         term.refund()
     for donation in items_in(order, Donation):
         donation.mark(Donation.Status.REFUNDED)
+
+
+@receiver(describe_refund, dispatch_uid="membership.describe_refund")
+def describe_refund_effects(sender, order, **kwargs):
+    """What record_refund will undo, for the store's confirmation page."""
+    effects = []
+    for term in items_in(order, MembershipTerm):
+        who = term.membership.user
+        if term.status == MembershipTerm.Status.STARTED:
+            effects.append(
+                f"The membership year {term.starts_on:%b %-d, %Y} – {term.ends_on:%b %-d, %Y} of {who} is "
+                "withdrawn; any later year moves earlier to close the gap."
+            )
+        elif term.status == MembershipTerm.Status.PAID:
+            effects.append(f"The paid membership year of {who}, waiting for their email confirmation, never starts.")
+    for donation in items_in(order, Donation):
+        if donation.status != Donation.Status.REFUNDED:
+            effects.append(f"The ${donation.amount} donation from {donation.name} is marked refunded.")
+    return effects

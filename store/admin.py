@@ -1,13 +1,22 @@
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from payments import PaymentError
 
 from ala_site.admin import EditorAdmin, image_preview, publish, set_flag, unpublish
 
 from . import signals
-from .models import Category, FulfilmentFailure, Order, OrderLine, Payment, Product
+from .models import Category, FulfilmentFailure, Order, OrderEvent, OrderLine, Payment, Product
 
 
 @admin.register(Category)
@@ -72,6 +81,14 @@ class ProductAdmin(EditorAdmin):
         return image_preview(obj.image_rendition or obj.image, obj.image_alt)
 
 
+def person(user):
+    """A staff member or buyer as text: their admin page is for user managers only, so no link (it would 403)."""
+    if user is None:
+        return "—"
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -115,18 +132,29 @@ class PaymentInline(ReadOnlyInline):
         "captured_amount",
         "settlement",
         "settlement_note",
-        "refunded_by",
+        "refunded_by_person",
         "refunded_at",
         "transaction_id",
         "message",
     )
     readonly_fields = fields
 
+    @admin.display(description="Refunded by")
+    def refunded_by_person(self, payment):
+        return person(payment.refunded_by)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("refunded_by")
+
 
 class FulfilmentFailureInline(ReadOnlyInline):
     model = FulfilmentFailure
-    fields = ("receiver", "error", "attempts", "created_at", "last_attempt_at", "resolved_at", "resolved_by")
+    fields = ("receiver", "error", "attempts", "created_at", "last_attempt_at", "resolved_at", "resolved_by_person")
     readonly_fields = fields
+
+    @admin.display(description="Resolved by")
+    def resolved_by_person(self, failure):
+        return person(failure.resolved_by)
 
 
 class NeedsStaffFilter(admin.SimpleListFilter):
@@ -154,6 +182,121 @@ def may_handle_orders(request):
     return request.user.has_perm("store.change_order")
 
 
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept in the order's history and the admin log.",
+        error_messages={"required": "Give a reason: it is kept in the order's history."},
+    )
+
+
+class OfflinePaymentForm(ReasonForm):
+    method = forms.ChoiceField(label="Paid by", choices=Order.OfflineMethod.choices[1:])
+    reference = forms.CharField(
+        label="Reference",
+        max_length=100,
+        required=False,
+        help_text="The cheque number, invoice number or transfer reference, if there is one.",
+    )
+    field_order = ["method", "reference", "reason"]
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "M j, Y") if moment else ""
+
+
+@dataclass(frozen=True)
+class MoneyAction:
+    """A money action on orders: the same confirmation, checks and record from the order page and in bulk."""
+
+    name: str  # the bulk action's name and, with dashes, the order page's URL
+    button: str
+    title: str
+    submit: str
+    restock: bool = False
+
+    @property
+    def is_payment(self):
+        return self.name == "record_offline_payment"
+
+    @property
+    def event_kind(self):
+        return OrderEvent.Kind.OFFLINE_PAYMENT if self.is_payment else OrderEvent.Kind.REFUNDED
+
+    @property
+    def url_name(self):
+        return f"store_order_{self.name}"
+
+    @property
+    def form_class(self):
+        return OfflinePaymentForm if self.is_payment else ReasonForm
+
+    def applies(self, order):
+        return order.is_payable if self.is_payment else order.is_refundable
+
+    def refusal(self, order):
+        """Why the action cannot be done on `order` now, or "" when it can."""
+        if self.applies(order):
+            return ""
+        status = order.get_status_display().lower()
+        if self.is_payment:
+            if order.status == Order.Status.PAID:
+                paid = _when(order.paid_at)
+                return f"Order {order.reference} is paid already ({paid}): there is no payment to record."
+            if order.status == Order.Status.REFUNDED:
+                return f"Order {order.reference} was refunded: a payment cannot be recorded on it."
+            if order.status == Order.Status.CANCELLED:
+                return (
+                    f"Order {order.reference} is cancelled: a payment cannot be recorded on it. "
+                    "The buyer can place a new order."
+                )
+            failure = order.get_failure_display().lower()
+            return f"Order {order.reference} failed ({failure}): a payment cannot be recorded on it."
+        if order.status == Order.Status.REFUNDED:
+            refunded = _when(order.refunded_at)
+            return f"Order {order.reference} was refunded already ({refunded}): there is nothing to refund."
+        return f"Order {order.reference} is {status}: no money was taken for it, so there is nothing to refund."
+
+    def effects(self, order):
+        return order.offline_payment_effects() if self.is_payment else order.refund_effects(restock=self.restock)
+
+    def perform(self, order, user, data):
+        if self.is_payment:
+            return order.record_offline_payment(
+                by=user, method=data["method"], reference=data["reference"], reason=data["reason"]
+            )
+        return order.mark_refunded(by=user, restock=self.restock, reason=data["reason"])
+
+    def done(self, order):
+        if self.is_payment:
+            return f"Recorded the payment of {order.reference} (${order.total}, {order.payment_method_detail})."
+        restocked = " and put its items back in stock" if self.restock else ""
+        return f"Refunded {order.reference} (${order.total}){restocked}."
+
+
+MONEY_ACTIONS = {
+    action.name: action
+    for action in [
+        MoneyAction(
+            "record_offline_payment",
+            button="Record offline payment",
+            title="Record an offline payment",
+            submit="Record the payment",
+        ),
+        MoneyAction("refund", button="Refund", title="Refund", submit="Refund"),
+        MoneyAction(
+            "refund_and_restock",
+            button="Refund and restock",
+            title="Refund and put the items back in stock",
+            submit="Refund and restock",
+            restock=True,
+        ),
+    ]
+}
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ("reference", "created_at", "name", "email", "status", "total", "payment_method", "paid_at")
@@ -162,14 +305,16 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("reference", "email", "name")
     readonly_fields = (
         "reference",
-        "user",
+        "account",
         "status",
         "failure",
         "status_message",
         "currency",
         "total",
         "payment_method",
-        "handled_by",
+        "offline_method",
+        "payment_reference",
+        "handled_by_person",
         "created_at",
         "updated_at",
         "paid_at",
@@ -182,7 +327,7 @@ class OrderAdmin(admin.ModelAdmin):
             "Buyer",
             {
                 "fields": (
-                    "user",
+                    "account",
                     "name",
                     "email",
                     "address_line1",
@@ -194,11 +339,24 @@ class OrderAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Payment", {"fields": ("payment_method", "paid_at", "refunded_at", "receipt_sent_at", "handled_by")}),
+        (
+            "Payment",
+            {
+                "fields": (
+                    "payment_method",
+                    "offline_method",
+                    "payment_reference",
+                    "paid_at",
+                    "refunded_at",
+                    "receipt_sent_at",
+                    "handled_by_person",
+                )
+            },
+        ),
         ("Staff", {"fields": ("staff_note", "created_at", "updated_at")}),
     )
     inlines = [OrderLineInline, PaymentInline, FulfilmentFailureInline]
-    actions = ["record_offline_payment", "refund", "refund_and_restock"]
+    actions = list(MONEY_ACTIONS)
 
     def has_add_permission(self, request):
         return False  # orders come from the checkout
@@ -206,41 +364,153 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # they are the association's accounts; refund instead
 
+    @admin.display(description="Account")
+    def account(self, order):
+        return person(order.user) if order.user_id else "Guest checkout"
+
+    @admin.display(description="Handled by")
+    def handled_by_person(self, order):
+        return person(order.handled_by)
+
+    def view_on_site(self, order):
+        # The public order page lets in its owner or a signed link: staff get the signed link.
+        return order.get_link()
+
+    def get_urls(self):
+        def wrap(action):
+            def view(request, object_id):
+                return self.money_action_view(request, object_id, action)
+
+            return self.admin_site.admin_view(view)
+
+        return [
+            path(
+                f"<path:object_id>/{action.name.replace('_', '-')}/",
+                wrap(action),
+                name=action.url_name,
+            )
+            for action in MONEY_ACTIONS.values()
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if order is not None:
+            extra_context["order_events"] = order.events.select_related("by")
+            if self.has_change_permission(request, order):
+                extra_context["money_actions"] = [
+                    (action.button, reverse(f"admin:{action.url_name}", args=[order.pk]))
+                    for action in MONEY_ACTIONS.values()
+                    if action.applies(order)
+                ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def money_action_view(self, request, object_id, action):
+        """The order page's money action: GET asks (amount, effects, reason); POST does it."""
+        order = self.get_object(request, unquote(object_id))
+        if order is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        change_url = reverse("admin:store_order_change", args=[order.pk])
+        refusal = action.refusal(order)
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return redirect(change_url)
+        form = action.form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            done, message = self.perform(request, order, action, form.cleaned_data)
+            self.message_user(request, message, messages.SUCCESS if done else messages.ERROR)
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{action.title}: order {order.reference}",
+            "opts": self.opts,
+            "original": order,
+            "action": action,
+            "orders": [(order, action.effects(order))],
+            "problems": order.stock_problems() if action.is_payment else [],
+            "form": form,
+            "cancel_url": change_url,
+        }
+        return TemplateResponse(request, "store/admin/order_action.html", context)
+
+    def perform(self, request, order, action, data):
+        """Do `action` on `order` in one transaction with its admin log entry. Returns (done, message)."""
+        try:
+            with transaction.atomic():
+                done = action.perform(order, request.user, data)
+                if done:
+                    event = order.events.filter(kind=action.event_kind, by=request.user).last()
+                    self.log_change(request, order, self.log_message(event))
+        except PaymentError as error:
+            order.refresh_from_db()
+            return False, f"{order.reference}: the payment provider refused ({error}); nothing was changed."
+        if done:
+            return True, action.done(order)
+        refusal = action.refusal(order)
+        if refusal:  # someone else got there first
+            return False, refusal
+        problems = order.stock_problems()
+        return False, f"{order.reference}: not recorded, nothing was changed. {' '.join(problems)}".strip()
+
+    @staticmethod
+    def log_message(event):
+        amount = f" ${event.amount}" if event.amount is not None else ""
+        detail = f" {event.detail}" if event.detail else ""
+        return f"{event.get_kind_display()}{amount}.{detail} Reason: {event.reason}"
+
+    # The bulk actions ask the same way, for every selected order at once, with one reason.
+
     @admin.action(description="Record an offline payment for the selected orders", permissions=["change"])
     def record_offline_payment(self, request, queryset):
-        paid, skipped = [], []
-        for order in queryset:
-            if order.is_payable and order.record_offline_payment(by=request.user, note="Offline payment recorded."):
-                paid.append(order.reference)
-            else:
-                skipped.append(f"{order.reference} ({order.get_status_display().lower()})")
-        if paid:
-            self.message_user(request, f"Recorded payment for {', '.join(paid)}.", messages.SUCCESS)
-        if skipped:
-            self.message_user(request, f"Not marked paid: {', '.join(skipped)}.", messages.WARNING)
+        return self.bulk_money_action(request, queryset, MONEY_ACTIONS["record_offline_payment"])
 
     @admin.action(description="Refund the selected orders", permissions=["change"])
     def refund(self, request, queryset):
-        self._refund(request, queryset, restock=False)
+        return self.bulk_money_action(request, queryset, MONEY_ACTIONS["refund"])
 
     @admin.action(description="Refund the selected orders and put their items back in stock", permissions=["change"])
     def refund_and_restock(self, request, queryset):
-        self._refund(request, queryset, restock=True)
+        return self.bulk_money_action(request, queryset, MONEY_ACTIONS["refund_and_restock"])
 
-    def _refund(self, request, queryset, restock):
-        refunded, skipped = [], []
-        for order in queryset:
-            try:
-                done = order.mark_refunded(by=request.user, restock=restock)
-            except (PaymentError, ValueError) as error:
-                self.message_user(request, f"{order.reference}: the payment provider refused: {error}", messages.ERROR)
-                continue
-            (refunded if done else skipped).append(order.reference)
-        if refunded:
-            restocked = " and put their items back in stock" if restock else ""
-            self.message_user(request, f"Refunded {', '.join(refunded)}{restocked}.", messages.SUCCESS)
-        if skipped:
-            self.message_user(request, f"Nothing to refund for {', '.join(skipped)}.", messages.WARNING)
+    def bulk_money_action(self, request, queryset, action):
+        orders = list(queryset.order_by("created_at", "pk"))
+        ready = [order for order in orders if action.applies(order)]
+        skipped = [action.refusal(order) for order in orders if not action.applies(order)]
+        if not ready:
+            for refusal in skipped:
+                self.message_user(request, refusal, messages.WARNING)
+            return None
+        confirmed = request.POST.get("confirm") == "yes"
+        form = action.form_class(request.POST if confirmed else None)
+        if confirmed and form.is_valid():
+            for refusal in skipped:  # changed since the confirmation page was shown
+                self.message_user(request, refusal, messages.WARNING)
+            done = []
+            for order in ready:
+                ok, message = self.perform(request, order, action, form.cleaned_data)
+                if ok:
+                    done.append(message)
+                else:
+                    self.message_user(request, message, messages.ERROR)
+            if done:
+                self.message_user(request, " ".join(done), messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{action.title}: {len(ready)} order{'s' if len(ready) > 1 else ''}",
+            "opts": self.opts,
+            "action": action,
+            "orders": [(order, action.effects(order)) for order in ready],
+            "skipped": skipped,
+            "problems": [problem for order in ready for problem in order.stock_problems()] if action.is_payment else [],
+            "form": form,
+            "bulk": True,
+            "selected": [order.pk for order in ready],
+            "cancel_url": reverse("admin:store_order_changelist"),
+        }
+        return TemplateResponse(request, "store/admin/order_action.html", context)
 
 
 @admin.register(Payment)
@@ -272,7 +542,9 @@ class PaymentAdmin(admin.ModelAdmin):
         if not due:
             self.message_user(request, "None of the selected payments is due a refund.", messages.WARNING)
             return None
-        if request.POST.get("confirm") != "yes":
+        confirmed = request.POST.get("confirm") == "yes"
+        form = ReasonForm(request.POST if confirmed else None)
+        if not (confirmed and form.is_valid()):
             context = {
                 **self.admin_site.each_context(request),
                 "title": "Refund these payments?",
@@ -280,17 +552,23 @@ class PaymentAdmin(admin.ModelAdmin):
                 "payments": due,
                 "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
                 "action": "refund_payments",
+                "form": form,
             }
             return TemplateResponse(request, "store/admin/refund_payments.html", context)
+        reason = form.cleaned_data["reason"]
         refunded = []
         for payment in due:
             try:
-                done = payment.refund_alone(by=request.user)
+                with transaction.atomic():
+                    done = payment.refund_alone(by=request.user, reason=reason)
+                    if done:
+                        message = f"Refunded ${payment.total} through {payment.variant}. Reason: {reason}"
+                        self.log_change(request, payment, message)
+                        self.log_change(request, payment.order, message)
             except (PaymentError, ValueError) as error:
                 self.message_user(request, f"{payment.order}: the payment provider refused: {error}", messages.ERROR)
                 continue
             if done:
-                self.log_change(request, payment, f"Refunded ${payment.total} through {payment.variant}.")
                 refunded.append(f"{payment.order} (${payment.total})")
         if refunded:
             self.message_user(request, f"Refunded {', '.join(refunded)}.", messages.SUCCESS)

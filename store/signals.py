@@ -17,6 +17,10 @@ Selling apps connect receivers; each signal is sent with `sender=Order` and `ord
 - `order_payment_failed`: a payment was declined, or an item sold out before payment completed.
 - `order_refunded`: staff refunded the order (or the provider reported a refund, or withdrew the
   payment that paid it).
+- `describe_refund`: staff are about to refund the order and the confirmation page asks each app
+  what that will undo. A receiver returns a list of sentences (or one sentence) about its own
+  lines, e.g. "The membership year Jun 1, 2027 – May 31, 2028 of Ana Reader is withdrawn.", and
+  changes nothing.
 """
 
 import logging
@@ -36,6 +40,7 @@ logger = logging.getLogger(__name__)
 order_paid = Signal()
 order_payment_failed = Signal()
 order_refunded = Signal()
+describe_refund = Signal()
 
 
 # How often a confirmed payment is applied to its order before it is left for staff, and the

@@ -18,6 +18,7 @@ from .catalogue import (
     money,
 )
 from .fulfilment import FulfilmentFailure
+from .history import OrderEvent
 from .orders import REFERENCE_ALPHABET, Order, OrderLine, Payment, new_reference
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Category",
     "FulfilmentFailure",
     "Order",
+    "OrderEvent",
     "OrderLine",
     "Payment",
     "Product",

@@ -25,6 +25,7 @@ from ala_site.models import SiteSettings
 from .. import signals
 from .catalogue import CURRENCY, CURRENCY_CHOICES, MONEY, Product
 from .fulfilment import fulfil
+from .history import OrderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,13 @@ class Order(models.Model):
         ONLINE = "online", "Online"
         OFFLINE = "offline", "Recorded by staff (cheque, invoice, phone)"
 
+    class OfflineMethod(models.TextChoices):
+        NONE = "", "—"
+        CHEQUE = "cheque", "Cheque"
+        TRANSFER = "transfer", "Invoice / bank transfer"
+        PHONE = "phone", "Card by phone, taken by staff"
+        CASH = "cash", "Cash"
+
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
@@ -71,6 +79,15 @@ class Order(models.Model):
     failure = models.CharField(max_length=10, choices=Failure.choices, blank=True, default=Failure.NONE)
     status_message = models.CharField(max_length=500, blank=True, help_text="Shown to the buyer on the order page.")
     payment_method = models.CharField(max_length=10, choices=Method.choices, blank=True, default=Method.NONE)
+    offline_method = models.CharField(
+        "paid by", max_length=10, choices=OfflineMethod.choices, blank=True, default=OfflineMethod.NONE, editable=False
+    )
+    payment_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="Of a payment recorded by staff: the cheque number, invoice or transfer reference.",
+    )
     success_url = models.CharField(
         max_length=500, blank=True, editable=False, help_text="Where the buyer goes after paying (apps' checkouts)."
     )
@@ -90,6 +107,27 @@ class Order(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.record(OrderEvent.Kind.CREATED, by=self.user, amount=self.total, at=self.created_at)
+
+    def record(self, kind, *, by=None, reason="", amount=None, detail="", **fields):
+        """Add an event to the order's history (call it inside the transaction that makes the change)."""
+        return OrderEvent.objects.create(
+            order=self, kind=kind, by=by, reason=reason.strip(), amount=amount, detail=detail[:1000], **fields
+        )
+
+    @property
+    def payment_method_detail(self):
+        """How the order was paid, as staff and the membership pages show it: "Cheque, ref. 1042"."""
+        if self.payment_method != self.Method.OFFLINE or not self.offline_method:
+            return self.get_payment_method_display() if self.payment_method else ""
+        reference = f", ref. {self.payment_reference}" if self.payment_reference else ""
+        return f"{self.get_offline_method_display()}{reference}"
 
     # Links -------------------------------------------------------------------------------
 
@@ -185,7 +223,9 @@ class Order(models.Model):
     def _locked(self):
         return type(self).objects.select_for_update().get(pk=self.pk)
 
-    def mark_paid(self, *, by=None, method=Method.ONLINE, note="", payment=None):
+    def mark_paid(
+        self, *, by=None, method=Method.ONLINE, note="", payment=None, reason="", offline_method="", reference=""
+    ):
         """Record the payment: lower stock, fulfil (`order_paid`), send the receipt. Returns True when paid now.
 
         Safe to call any number of times (payment providers repeat their callbacks): only the first
@@ -195,6 +235,9 @@ class Order(models.Model):
         `payment` is the confirmed online payment being applied. If the order cannot take it
         (cancelled, refunded, sold out, or paid by another payment) the payment is flagged
         "refund due" for staff: money taken is never kept silently.
+
+        A payment recorded by staff (method OFFLINE) on an order whose items sold out changes
+        nothing: staff are told, and the money they hold is not the site's to turn into a failure.
         """
         with transaction.atomic():
             order = self._locked()
@@ -217,6 +260,9 @@ class Order(models.Model):
             products = list(Product.objects.select_for_update().filter(pk__in=needed).order_by("pk"))
             problems = [p.stock_problem(needed[p.pk]) for p in products]
             problems = [problem for problem in problems if problem]
+            if problems and method == self.Method.OFFLINE:
+                self.refresh_from_db()
+                return False
             if problems:
                 order.status = self.Status.FAILED
                 order.failure = self.Failure.STOCK
@@ -224,6 +270,11 @@ class Order(models.Model):
                     " ".join(problems) + " We could not complete this order; any payment taken will be refunded."
                 )[:500]
                 order.save(update_fields=["status", "failure", "status_message", "updated_at"])
+                order.record(
+                    OrderEvent.Kind.FAILED,
+                    amount=payment.total if payment is not None else None,
+                    detail=" ".join(problems),
+                )
                 if payment is not None:
                     order._flag_refund_due(payment, "An item sold out before the payment was confirmed.")
                 signals.order_payment_failed.send(sender=type(self), order=order)
@@ -240,11 +291,32 @@ class Order(models.Model):
                 order.status_message = ""
                 order.payment_method = method
                 order.paid_at = timezone.now()
+                if method == self.Method.OFFLINE:
+                    order.offline_method = offline_method
+                    order.payment_reference = reference.strip()[:100]
                 if by is not None:
                     order.handled_by = by
                 if note:
                     order.staff_note = "\n".join(filter(None, [order.staff_note, note]))
                 order.save()
+                if method == self.Method.OFFLINE:
+                    order.record(
+                        OrderEvent.Kind.OFFLINE_PAYMENT,
+                        by=by,
+                        reason=reason or note,
+                        amount=order.total,
+                        detail=order.payment_method_detail,
+                        at=order.paid_at,
+                    )
+                else:
+                    order.record(
+                        OrderEvent.Kind.PAID,
+                        by=by,
+                        reason=reason,
+                        amount=payment.total if payment is not None else order.total,
+                        detail=f"Payment #{payment.pk} ({payment.variant})" if payment is not None else "",
+                        at=order.paid_at,
+                    )
                 if payment is not None:
                     payment.set_settlement(Payment.Settlement.PAID_ORDER)
                 # The order is paid whatever a receiver does: each runs in its own savepoint and
@@ -260,6 +332,8 @@ class Order(models.Model):
     def _flag_refund_due(self, payment, reason):
         """`payment` took money this order cannot take: staff refund it (admin: Payments, refund due)."""
         payment.set_settlement(Payment.Settlement.REFUND_DUE, reason)
+        detail = f"Payment #{payment.pk} ({payment.variant}): {reason}"
+        self.record(OrderEvent.Kind.REFUND_DUE, amount=payment.total, detail=detail)
         logger.warning("Payment %s of order %s is due a refund: %s", payment.pk, self.reference, reason)
 
     def cancel_open_payments(self):
@@ -302,14 +376,22 @@ class Order(models.Model):
                     order.status = self.Status.CANCELLED
                     order.status_message = (" ".join(problems) + " The order is cancelled; nothing was charged.")[:500]
                     order.save(update_fields=["status", "status_message", "updated_at"])
+                    order.record(OrderEvent.Kind.CANCELLED, detail=" ".join(problems))
             self.refresh_from_db()
             if self.status == self.Status.CANCELLED:
                 self.cancel_open_payments()
         return problems
 
-    def record_offline_payment(self, *, by, note=""):
-        """Staff recorded a payment made outside the site (cheque, invoice, phone)."""
-        return self.mark_paid(by=by, method=self.Method.OFFLINE, note=note)
+    def record_offline_payment(self, *, by, method="", reference="", reason="", note=""):
+        """Staff recorded a payment made outside the site (cheque, invoice, phone, cash). Returns True when paid now.
+
+        `method` is an OfflineMethod and `reference` the cheque number or transfer reference.
+        False when the order is not payable (paid, refunded, cancelled) or an item sold out;
+        then nothing changes. The order's leftover online payments are cancelled, as for any payment.
+        """
+        return self.mark_paid(
+            by=by, method=self.Method.OFFLINE, note=note, reason=reason, offline_method=method, reference=reference
+        )
 
     def mark_failed(self, message="Your payment was not accepted. You can try again."):
         """The payment was declined. Only a waiting order fails; a paid one is never downgraded."""
@@ -322,15 +404,17 @@ class Order(models.Model):
             order.failure = self.Failure.PAYMENT
             order.status_message = message[:500]
             order.save(update_fields=["status", "failure", "status_message", "updated_at"])
+            order.record(OrderEvent.Kind.FAILED, detail=message)
             signals.order_payment_failed.send(sender=type(self), order=order)
         self.refresh_from_db()
         return True
 
-    def mark_refunded(self, *, by=None, restock=False):
+    def mark_refunded(self, *, by=None, restock=False, reason=""):
         """Refund the order: online payments go back through their provider; `order_refunded` is sent.
 
         Returns False when there is nothing to refund (never paid, or already refunded).
         With `restock`, what the order took from stock goes back (goods returned unused).
+        Raises PaymentError when a provider refuses; the transaction then undoes everything.
         """
         with transaction.atomic():
             order = self._locked()
@@ -342,21 +426,112 @@ class Order(models.Model):
             if by is not None:
                 order.handled_by = by
             order.save()
+            detail = []
             if restock:
-                order.restock()
+                put_back = order.restock()
+                if put_back:
+                    detail.append("Back in stock: " + ", ".join(put_back) + ".")
+            refunded = Decimal("0.00")
             for payment in order.payments.filter(status=PaymentStatus.CONFIRMED):
                 if payment.variant in settings.PAYMENT_VARIANTS:
+                    amount = payment.captured_amount or payment.total  # the refund lowers captured_amount
                     payment.refund_through_provider(by=by)
+                    refunded += amount
+                    detail.append(f"${amount} refunded through {payment.variant} (payment #{payment.pk}).")
+            if order.payment_method == self.Method.OFFLINE:
+                refunded += order.total
+                detail.append(f"Paid offline ({order.payment_method_detail}): returned to the buyer by staff.")
+            order.record(
+                OrderEvent.Kind.REFUNDED,
+                by=by,
+                reason=reason,
+                amount=refunded or order.total,
+                detail=" ".join(detail),
+                at=order.refunded_at,
+            )
             signals.order_refunded.send(sender=type(self), order=order)
         self.refresh_from_db()
         return True
 
+    def refund_effects(self, *, restock):
+        """What refunding the order would do, in sentences for the confirmation page; changes nothing."""
+        effects = []
+        for payment in self.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created", "pk"):
+            amount = payment.captured_amount or payment.total
+            if payment.variant in settings.PAYMENT_VARIANTS:
+                effects.append(f"${amount} goes back to the buyer through {payment.variant} (payment #{payment.pk}).")
+            else:
+                effects.append(
+                    f"Payment #{payment.pk} of ${amount} went through {payment.variant}, which this site no longer "
+                    "uses: refund it at the provider yourself."
+                )
+        if self.payment_method == self.Method.OFFLINE:
+            effects.append(
+                f"The ${self.total} paid offline ({self.payment_method_detail}) is not sent back by the site: "
+                "return it to the buyer yourself."
+            )
+        for line in self.lines.filter(product__isnull=False).select_related("product"):
+            if line.stock_taken and restock:
+                effects.append(
+                    f"{line.stock_taken} × “{line.description}” go back in stock "
+                    f"({line.product.stock} now, {line.product.stock + line.stock_taken} after)."
+                    if line.product.stock is not None
+                    else f"{line.stock_taken} × “{line.description}” were taken from stock, which is no longer "
+                    "counted: nothing goes back."
+                )
+            elif line.stock_taken:
+                effects.append(f"{line.stock_taken} × “{line.description}” stay out of stock.")
+            elif restock:
+                effects.append(f"“{line.description}” took nothing from stock: nothing goes back.")
+        for receiver, answer in signals.describe_refund.send_robust(sender=type(self), order=self):
+            if isinstance(answer, Exception):
+                logger.error(
+                    "describe_refund receiver %r failed for order %s", receiver, self.reference, exc_info=answer
+                )
+                effects.append(
+                    "One of the site's apps could not say what this refund undoes in it; "
+                    "it is still told of the refund."
+                )
+            elif isinstance(answer, str):
+                effects.append(answer)
+            elif answer:
+                effects.extend(str(sentence) for sentence in answer)
+        return effects
+
+    def offline_payment_effects(self):
+        """What recording an offline payment would do, for the confirmation page; changes nothing."""
+        effects = [f"The order becomes paid (${self.total})."]
+        needed = self.product_quantities()
+        for product in Product.objects.filter(pk__in=needed, stock__isnull=False).order_by("pk"):
+            effects.append(f"{needed[product.pk]} × “{product.title}” are taken from stock ({product.stock} now).")
+        if self.lines.filter(product__isnull=True).exists():
+            effects.append(
+                "What the order pays for (membership, registration, …) is delivered as for an online payment."
+            )
+        if not self.receipt_sent_at:
+            effects.append(f"A receipt is emailed to {self.email}.")
+        open_attempts = self.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT]).count()
+        if open_attempts:
+            effects.append(
+                f"{open_attempts} unfinished online payment{'s' if open_attempts > 1 else ''} "
+                f"{'are' if open_attempts > 1 else 'is'} cancelled, so the buyer cannot pay twice."
+            )
+        return effects
+
     def restock(self):
-        """Put back what this order took from stock, and only that (a product counted later gains nothing)."""
+        """Put back what this order took from stock, and only that (a product counted later gains nothing).
+
+        Returns what went back, as "2 × “Poster”" per line.
+        """
         lines = self.lines.filter(stock_taken__gt=0)
+        put_back = []
         for line in lines:
-            Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.stock_taken)
+            if Product.objects.filter(pk=line.product_id, stock__isnull=False).update(
+                stock=F("stock") + line.stock_taken
+            ):
+                put_back.append(f"{line.stock_taken} × “{line.description}”")
         lines.update(stock_taken=0)
+        return put_back
 
     # Receipt -----------------------------------------------------------------------------
 
@@ -487,7 +662,7 @@ class Payment(BasePayment):
         self.set_settlement(self.Settlement.REFUNDED, self.settlement_note, refunded_by=by, refunded_at=timezone.now())
         self.refund(amount=self.captured_amount or self.total)
 
-    def refund_alone(self, *, by):
+    def refund_alone(self, *, by, reason=""):
         """Staff refund this one payment (flagged "refund due"); its order is left as it is.
 
         Returns False when it is not due a refund. Raises PaymentError when the provider refuses,
@@ -497,7 +672,15 @@ class Payment(BasePayment):
             payment = type(self).objects.select_for_update().get(pk=self.pk)
             if payment.settlement != self.Settlement.REFUND_DUE or payment.status != PaymentStatus.CONFIRMED:
                 return False
+            amount = payment.captured_amount or payment.total  # the refund lowers captured_amount
             payment.refund_through_provider(by=by)
+            self.order.record(
+                OrderEvent.Kind.PAYMENT_REFUNDED,
+                by=by,
+                reason=reason,
+                amount=amount,
+                detail=f"Payment #{payment.pk} ({payment.variant}) refunded alone: {payment.settlement_note}",
+            )
         self.refresh_from_db()
         return True
 

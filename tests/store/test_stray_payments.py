@@ -92,7 +92,7 @@ def test_a_payment_confirmed_after_its_order_was_cancelled_is_refunded_by_staff(
     assert confirmation.status_code == 200
     assert "Refund these payments?" in text(confirmation)
     assert Payment.objects.get(pk=tab1.pk).status == PaymentStatus.CONFIRMED
-    response = client.post("/admin/store/payment/", {**action, "confirm": "yes"}, follow=True)
+    response = client.post("/admin/store/payment/", {**action, "confirm": "yes", "reason": "Sold out"}, follow=True)
     assert f"Refunded {order.reference} (${order.total})." in text(response)
     tab1.refresh_from_db()
     assert tab1.status == PaymentStatus.REFUNDED
@@ -105,7 +105,7 @@ def test_a_payment_confirmed_after_its_order_was_cancelled_is_refunded_by_staff(
 
     # Done once: a second refund does nothing.
     client.force_login(store_staff)
-    response = client.post("/admin/store/payment/", {**action, "confirm": "yes"}, follow=True)
+    response = client.post("/admin/store/payment/", {**action, "confirm": "yes", "reason": "Again"}, follow=True)
     assert "None of the selected payments is due a refund." in text(response)
 
 
