@@ -4,9 +4,11 @@ The home page was copied in December 2025. Its dated texts (the magazine's issue
 recorded sessions stay online, the year of the Notable lists) are written here as templates and
 filled in from the day the demo is loaded, so a fresh install never opens on last year's news;
 a dated promo is published only until its date has passed.
+
+Once a row exists it is staff's: running the seed again adds what is missing and writes over
+nothing (see `seed`). The one thing it still moves is a dated text on a row nobody has edited.
 """
 
-import re
 from datetime import date, datetime, time
 
 from django.utils import timezone
@@ -303,23 +305,84 @@ def dated_texts(today):
     }
 
 
-def _template_pattern(template):
-    """A regex matching every text the template gives (its fields are years), to find rows made before."""
-    parts = re.split(r"\{\w+\}", template)
-    return re.compile(r"\d{4}".join(re.escape(part) for part in parts))
-
-
 def _links(menu, links, parent=None):
     for order, (label, url, *children) in enumerate(links):
-        link, _ = NavLink.objects.update_or_create(
-            menu=menu, parent=parent, label=label, defaults={"url": url, "order": order}
-        )
+        link = NavLink.objects.create(menu=menu, parent=parent, label=label, url=url, order=order)
         if children:
             _links(menu, children[0], parent=link)
 
 
+def _promo_fields(promo, order, day):
+    """The promo as the demo writes it on `day`."""
+    dated = dated_texts(day)
+    texts = dated["texts"]
+    publish_at, expires_at = dated["windows"].get(promo.get("window"), (None, None))
+    fields = {name: value for name, value in promo.items() if name != "window"}
+    return {
+        **fields,
+        "body": promo["body"].format(**texts),
+        "cta_label": promo["cta_label"].format(**texts),
+        "order": order,
+        "is_published": True,
+        "publish_at": publish_at,
+        "expires_at": expires_at,
+    }
+
+
+def _is_dated(promo):
+    return "window" in promo or "{" in promo["body"] or "{" in promo["cta_label"]
+
+
+def _written_on(row):
+    """The day the demo wrote a row it made: the last save, as long as nobody saved it since."""
+    return timezone.localdate(row.updated_at)
+
+
+def _as_written(row, fields):
+    return all(getattr(row, name) == value for name, value in fields.items())
+
+
+def refresh_dated_rows(today):
+    """Move the dated texts of the demo's own rows to `today`: only rows nobody has edited.
+
+    A row counts as the demo's own when the admin recorded no editor (EditorAdmin sets updated_by
+    on every save) and each field the demo writes still holds what it wrote on the day of the row's
+    last save; an edit made any other way changes one of them, or moves that day.
+    """
+    for order, promo in enumerate(PROMOS):
+        if not _is_dated(promo):
+            continue
+        current = _promo_fields(promo, order, today)
+        for row in Promo.objects.filter(slot=promo["slot"], title=promo["title"], updated_by=None):
+            if _as_written(row, _promo_fields(promo, order, _written_on(row))) and not _as_written(row, current):
+                for name, value in current.items():
+                    setattr(row, name, value)
+                row.save()
+
+    texts = dated_texts(today)["texts"]
+    for title, placement, links in QUICK_LINK_GROUPS:
+        dated = [(order, template, url) for order, (template, url) in enumerate(links) if "{" in template]
+        if not dated:
+            continue
+        for row in QuickLink.objects.filter(group__title=title, group__placement=placement, updated_by=None):
+            then = dated_texts(_written_on(row))["texts"]
+            for order, template, url in dated:
+                label = template.format(**texts)
+                if (row.label, row.url, row.order) == (template.format(**then), url, order) and row.label != label:
+                    row.label = label
+                    row.save()
+                    break
+
+
 def seed(volume=0, log=print):
-    SiteSettings.objects.update_or_create(
+    """Fill what is empty; leave every row that exists as it is (staff may have changed it).
+
+    The demo knows its menu links, banner, promos and quick links only by texts that staff may
+    change, so looking them up again by those texts would add a copy of each row staff reworded.
+    Each kind of content is therefore filled only while it is empty (a menu, the social links, the
+    banners, the promos, the quick links); the settings are the one row with a fixed key.
+    """
+    SiteSettings.objects.get_or_create(
         pk=SiteSettings.SINGLETON_PK,
         defaults={
             "name": "American Library Association",
@@ -337,43 +400,36 @@ def seed(volume=0, log=print):
         },
     )
 
-    _links(NavLink.Menu.UTILITY, UTILITY_LINKS)
-    _links(NavLink.Menu.MAIN, MAIN_MENU)
-    _links(NavLink.Menu.FOOTER, FOOTER_LINKS)
-    _links(NavLink.Menu.FOOTER_UTILITY, FOOTER_UTILITY_LINKS)
-    for order, (network, url) in enumerate(SOCIAL_LINKS):
-        SocialLink.objects.update_or_create(network=network, defaults={"url": url, "order": order})
+    for menu, links in (
+        (NavLink.Menu.UTILITY, UTILITY_LINKS),
+        (NavLink.Menu.MAIN, MAIN_MENU),
+        (NavLink.Menu.FOOTER, FOOTER_LINKS),
+        (NavLink.Menu.FOOTER_UTILITY, FOOTER_UTILITY_LINKS),
+    ):
+        if not NavLink.objects.filter(menu=menu).exists():
+            _links(menu, links)
+    if not SocialLink.objects.exists():
+        for order, (network, url) in enumerate(SOCIAL_LINKS):
+            SocialLink.objects.create(network=network, url=url, order=order)
 
-    AlertBanner.objects.update_or_create(
-        message="Library funding is under threat. Find out how you can show up for libraries:",
-        defaults={"link_label": "ala.org/showup", "link_url": f"{ALA}/showup", "is_active": True},
-    )
-
-    dated = dated_texts(timezone.localdate())
-    texts = dated["texts"]
-    for order, promo in enumerate(PROMOS):
-        fields = {name: value for name, value in promo.items() if name != "window"}
-        publish_at, expires_at = dated["windows"].get(promo.get("window"), (None, None))
-        Promo.objects.update_or_create(
-            slot=promo["slot"],
-            title=promo["title"],
-            defaults={
-                **fields,
-                "body": promo["body"].format(**texts),
-                "cta_label": promo["cta_label"].format(**texts),
-                "order": order,
-                "is_published": True,
-                "publish_at": publish_at,
-                "expires_at": expires_at,
-            },
+    if not AlertBanner.objects.exists():
+        AlertBanner.objects.create(
+            message="Library funding is under threat. Find out how you can show up for libraries:",
+            link_label="ala.org/showup",
+            link_url=f"{ALA}/showup",
+            is_active=True,
         )
 
-    for order, (title, placement, links) in enumerate(QUICK_LINK_GROUPS):
-        group, _ = QuickLinkGroup.objects.update_or_create(title=title, placement=placement, defaults={"order": order})
-        for link_order, (template, url) in enumerate(links):
-            # A dated label changes from year to year: the row made on an earlier day is the one to update.
-            pattern = _template_pattern(template)
-            link = next((link for link in group.links.all() if pattern.fullmatch(link.label)), None)
-            link = link or QuickLink(group=group)
-            link.label, link.url, link.order = template.format(**texts), url, link_order
-            link.save()
+    today = timezone.localdate()
+    if not Promo.objects.exists():
+        for order, promo in enumerate(PROMOS):
+            Promo.objects.create(**_promo_fields(promo, order, today))
+
+    if not QuickLinkGroup.objects.exists():
+        texts = dated_texts(today)["texts"]
+        for order, (title, placement, links) in enumerate(QUICK_LINK_GROUPS):
+            group = QuickLinkGroup.objects.create(title=title, placement=placement, order=order)
+            for link_order, (template, url) in enumerate(links):
+                QuickLink.objects.create(group=group, label=template.format(**texts), url=url, order=link_order)
+
+    refresh_dated_rows(today)

@@ -250,7 +250,8 @@ class MembershipAdmin(EditorAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The person is chosen when a membership is added here, and stays with it afterwards.
-        return (*self.readonly_fields, "user") if obj is not None else self.readonly_fields
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "user") if obj is not None else readonly
 
     @admin.display(description="member number", ordering="pk")
     def number(self, obj):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from ala_site.demo import ALA
 from ala_site.models import NavLink, Promo
 from ala_site.sections import bump
 
@@ -66,22 +67,29 @@ DEMO_MEMBER_PASSWORD = "libraries-for-all-ages"
 
 
 def seed(volume=0, log=print):
+    # A type that exists is staff's: its dues and texts are never written over (see ala_site.demo).
     for order, data in enumerate(TYPES):
-        MembershipType.objects.update_or_create(slug=data["slug"], defaults={**data, "order": order})
+        MembershipType.objects.get_or_create(slug=data["slug"], defaults={**data, "order": order})
 
-    # The landing page's "Get involved" promos lead to the portal's own pages now.
-    Promo.objects.filter(title="Become a member").update(cta_label="Join ALA", cta_url="/membership/")
-    Promo.objects.filter(title="Support Our Mission").update(cta_label="Donate", cta_url="/donate/")
-    bump(*Promo.cache_sections)
-    # ...and so do the menus' membership links (update() sends no signals, hence the bump).
+    # The site demo's links to the association's old membership pages lead to the portal's own
+    # pages now: only where the link is still the one that demo wrote and nobody has edited it.
+    moved = Promo.objects.filter(title="Become a member", cta_url=f"{ALA}/membership/joinala", updated_by=None).update(
+        cta_label="Join ALA", cta_url="/membership/"
+    )
+    moved += Promo.objects.filter(title="Support Our Mission", cta_url=f"{ALA}/donate", updated_by=None).update(
+        cta_label="Donate", cta_url="/donate/"
+    )
     own_pages = {
-        "Membership": "/membership/",
-        "Join ALA": "/membership/join/",
-        "Renew your membership": "/membership/renew/",
+        ("Membership", f"{ALA}/membership"): "/membership/",
+        ("Join ALA", f"{ALA}/membership/joinala"): "/membership/join/",
+        ("Renew your membership", f"{ALA}/membership/renew"): "/membership/renew/",
     }
-    for label, url in own_pages.items():
-        NavLink.objects.filter(menu=NavLink.Menu.MAIN, label=label).update(url=url)
-    bump(*NavLink.cache_sections)
+    for (label, old_url), url in own_pages.items():
+        moved += NavLink.objects.filter(menu=NavLink.Menu.MAIN, label=label, url=old_url, updated_by=None).update(
+            url=url
+        )
+    if moved:
+        bump(*Promo.cache_sections, *NavLink.cache_sections)  # update() sends no save signals
 
     member, created = User.objects.get_or_create(
         email=DEMO_MEMBER_EMAIL,
@@ -123,7 +131,7 @@ def _date_demo_membership(member, log):
         )
         return
     terms = list(membership.terms.all())
-    if len(terms) != 1 or terms[0].status != MembershipTerm.Status.STARTED:
+    if not _as_the_demo_wrote_it(membership, terms):
         # Someone renewed, refunded or changed the demo membership: that history is theirs, not the demo's.
         log(f"Demo member {member.email}: the membership has its own history now; its dates are left as they are.")
         return
@@ -132,6 +140,27 @@ def _date_demo_membership(member, log):
     membership.member_since, membership.expires_on = starts_on, ends_on
     membership.status = Membership.Status.ACTIVE
     membership.save(update_fields=["member_since", "expires_on", "status", "updated_at"])
+
+
+def _as_the_demo_wrote_it(membership, terms):
+    """One started year, dated the way the demo dates it, nobody's email choices, no editor recorded."""
+    if membership.updated_by_id is not None or len(terms) != 1:
+        return False
+    term = terms[0]
+    return (
+        term.status == MembershipTerm.Status.STARTED
+        and term.membership_type_id == membership.membership_type_id
+        and term.starts_on is not None
+        and term.ends_on == add_years(term.starts_on, 1) - timedelta(days=1)
+        and term.paid_at == _local_morning(term.starts_on)
+        and (membership.member_since, membership.expires_on) == (term.starts_on, term.ends_on)
+        and membership.status == Membership.Status.ACTIVE
+        and all(getattr(membership, name) == Membership._meta.get_field(name).default for name in EMAIL_CHOICES)
+    )
+
+
+# The member's own choices, left at the model's defaults by the demo: any other value is someone's edit.
+EMAIL_CHOICES = ("news_emails", "advocacy_emails", "elearning_emails")
 
 
 def _local_morning(day):

@@ -143,23 +143,36 @@ def _cover_card(title, colour):
     return ContentFile(buffer.getvalue())
 
 
+OLD_SHOP = "https://www.alastore.ala.org/"
+
+
 def link_menus_to_the_store():
-    """Links that went to the association's old shop now lead to this store."""
-    NavLink.objects.filter(menu=NavLink.Menu.FOOTER, label="Shop").update(url="/store/")
-    QuickLink.objects.filter(label="Visit the Library Gift Shop").update(url="/store/")
-    bump(*NavLink.cache_sections, *QuickLink.cache_sections)  # update() sends no save signals
+    """Links that went to the association's old shop now lead to this store.
+
+    Only links still as the site demo wrote them and never edited: a link staff changed is theirs.
+    """
+    moved = NavLink.objects.filter(menu=NavLink.Menu.FOOTER, label="Shop", url=OLD_SHOP, updated_by=None).update(
+        url="/store/"
+    )
+    moved += QuickLink.objects.filter(label="Visit the Library Gift Shop", url=OLD_SHOP, updated_by=None).update(
+        url="/store/"
+    )
+    if moved:
+        bump(*NavLink.cache_sections, *QuickLink.cache_sections)  # update() sends no save signals
 
 
 def seed(volume=0, log=print):
     link_menus_to_the_store()
+    # A category or product that exists is staff's: price, stock, published flag and the rest are
+    # never written over; only missing ones are made (by slug, their fixed key).
     categories = {}
     for order, (slug, name, description) in enumerate(CATEGORIES):
-        categories[slug], _ = Category.objects.update_or_create(
+        categories[slug], _ = Category.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": description, "order": order, "is_published": True}
         )
 
     for order, data in enumerate(PRODUCTS):
-        product, _ = Product.objects.update_or_create(
+        product, created = Product.objects.get_or_create(
             slug=data["slug"],
             defaults={
                 "title": data["title"],
@@ -176,7 +189,7 @@ def seed(volume=0, log=print):
                 "image_alt": f"Cover card: the title “{data['title']}” in white lettering on a coloured background",
             },
         )
-        if not product.image:
+        if created:
             product.image.save(f"{data['slug']}.png", _cover_card(data["title"], data["colour"]), save=True)
 
     if volume:

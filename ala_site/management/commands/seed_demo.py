@@ -1,15 +1,24 @@
 """Load the demo content of every app: `python manage.py seed_demo [--volume N]`.
 
 Each app keeps its demo content in `<app>/demo.py` with `seed(volume=0, log=print)`;
-this command runs them in INSTALLED_APPS order, each in one transaction. Running
-it again updates the same rows instead of adding copies. `--volume` asks apps to
-add that many generated rows as well, for benchmarks.
+this command runs them in INSTALLED_APPS order, each in one transaction. `--volume`
+asks apps to add that many generated rows as well, for benchmarks.
+
+Running it again (`make run` does, every time) never undoes staff work: it adds
+what is missing and leaves every row that exists as it is, so an order, a price,
+a stock count, a published flag or a banner that staff changed stays changed, and
+nothing is added twice. A row is found by a key staff do not edit (a slug, an
+email address); content known only by its texts (menus, banners, promos, quick
+links) is added only while that kind of content is empty, since a row looked up
+by a text staff reworded would come back as a copy.
 
 Demo content is dated from the day it is loaded (the magazine's current issue,
 this year's lists, a demo membership that is current), and a dated promo is
 published only until its date has passed. Running the command again on a later
-day moves those dates to that day, so a demo site kept up for months stays
-current when it is re-run now and then (for instance from cron).
+day moves those dates to that day, on the demo's own rows only: rows with no
+editor recorded by the admin whose texts are still what the demo wrote. A demo
+site kept up for months stays current when it is re-run now and then (from cron,
+for instance), and a row staff edited keeps their edit.
 """
 
 from importlib import import_module
@@ -21,7 +30,7 @@ from django.db import transaction
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo content of every section of the site."
+    help = "Load the demo content of every section of the site: what is missing; rows that exist stay as they are."
 
     def add_arguments(self, parser):
         parser.add_argument(
