@@ -183,6 +183,9 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 COOKIE_CONSENT_VERSION = env.int("COOKIE_CONSENT_VERSION", default=1)
 COOKIE_CONSENT_NAME = "ala_consent"
 
+# Members are offered "Renew" from this many days before their membership ends (and after it lapses).
+MEMBERSHIP_RENEWAL_WINDOW_DAYS = env.int("MEMBERSHIP_RENEWAL_WINDOW_DAYS", default=60)
+
 # Security headers. No inline scripts or styles anywhere, the admin included.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -149,6 +149,28 @@ class DonationForm(HoneypotMixin, forms.ModelForm):
                 self.add_error("other_amount", "Use at most two decimal places (cents).")
             else:
                 cleaned["amount"] = amount
+        elif preset and (typed := (cleaned.get("other_amount") or "").strip()):
+            # An amount typed while a preset is chosen (the preset stays chosen without JavaScript):
+            # which one the donor meant is theirs to say, so neither is charged silently.
+            shown = None  # the typed amount, when it is one we could take
+            try:
+                amount = Decimal(typed.replace("$", "").replace(",", ""))
+                if amount.is_finite() and self.MINIMUM <= amount <= self.MAXIMUM and amount == round(amount, 2):
+                    shown = f"${amount:,.2f}"
+            except InvalidOperation:
+                pass
+            preset_shown = f"${Decimal(preset):,.0f}"
+            if shown:
+                message = (
+                    f"You chose {preset_shown} and also typed {shown}. Choose “Other amount” to give {shown}, "
+                    f"or clear this box to give {preset_shown}."
+                )
+            else:
+                message = (
+                    f"You chose {preset_shown} and also typed an amount in this box. Choose “Other amount” "
+                    f"and enter it like 35 or 35.50, or clear this box to give {preset_shown}."
+                )
+            self.add_error("other_amount", message)
         elif preset:
             cleaned["amount"] = Decimal(preset)
         if cleaned.get("dedication_type") and not cleaned.get("dedication_name", "").strip():

@@ -81,6 +81,25 @@ class User(AbstractUser):
         return self._is_member
 
     @property
+    def membership_offer(self):
+        """What the site offers this person: "join", "renew", or "" (a member with nothing due).
+
+        One query for the utility bar on every page; it answers is_member from the same row.
+        """
+        if not hasattr(self, "_membership_offer"):
+            membership = (
+                Membership.objects.filter(user=self).only("status", "expires_on", "member_since").first()
+                if self.pk
+                else None
+            )
+            self._is_member = bool(membership and membership.is_current)
+            if membership is None or membership.member_since is None:
+                self._membership_offer = "join"  # never a member yet; the join page says what is missing
+            else:
+                self._membership_offer = "renew" if membership.renewal_is_open else ""
+        return self._membership_offer
+
+    @property
     def email_verified(self):
         return self.email_verified_at is not None
 
@@ -168,6 +187,36 @@ class Membership(TrackedModel):
             and self.expires_on is not None
             and self.expires_on >= timezone.localdate()
         )
+
+    @property
+    def renewal_window_days(self):
+        return settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS
+
+    @property
+    def renewal_opens_on(self):
+        """The first day "Renew" is offered (settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS before expiry)."""
+        if self.expires_on is None:
+            return None
+        return self.expires_on - timedelta(days=self.renewal_window_days)
+
+    @property
+    def renewal_starts_on(self):
+        """Where a year renewed today begins (as MembershipTerm.start will place it)."""
+        if self.is_current:
+            return self.expires_on + timedelta(days=1)
+        return timezone.localdate()
+
+    @property
+    def renewal_is_open(self):
+        """A member in the window before expiry, or whose membership lapsed, is asked to renew.
+
+        Earlier, renewing is allowed (the year is added after the current one) but not offered.
+        """
+        if self.member_since is None:
+            return False
+        if not self.is_current:
+            return True
+        return timezone.localdate() >= self.renewal_opens_on
 
     @property
     def display_status(self):

@@ -34,3 +34,20 @@ def read_renew_token(token):
         return int(signing.loads(token, salt=RENEW_SALT, max_age=RENEW_MAX_AGE)["membership"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+DONATION_SALT = "membership.donation-thanks"
+
+
+def donation_thanks_url(donation):
+    # Signed so the page's address does not reveal how many gifts there are; who may open it is
+    # decided by views.donation_thanks (the donor's session or account), not by the token alone.
+    token = signing.dumps({"donation": donation.pk}, salt=DONATION_SALT, compress=True)
+    return reverse("membership:donation_thanks", args=[token])
+
+
+def read_donation_token(token):
+    try:
+        return int(signing.loads(token, salt=DONATION_SALT)["donation"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None

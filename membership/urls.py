@@ -13,4 +13,5 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("verify/<str:token>/", views.verify_email, name="verify_email"),
     path("verify-again/", views.resend_verification, name="resend_verification"),
+    path("donations/<str:token>/thank-you/", views.donation_thanks, name="donation_thanks"),
 ]

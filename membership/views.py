@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -55,6 +57,9 @@ def dues_line(term):
     )
 
 
+PAYING_TERM_SESSION_KEY = "membership.paying_term"
+
+
 def pay_dues(request, term):
     """Send the member to the store's checkout for the term's dues."""
     if term.dues <= 0:
@@ -64,7 +69,36 @@ def pay_dues(request, term):
         term.mark_paid()
         messages.success(request, f"Your {term.membership_type.name} membership has no dues to pay.")
         return redirect("membership:account")
-    return start_checkout(request, [dues_line(term)], success_url=reverse("membership:account"))
+    # The account page, where the store sends the member back, thanks them once the term is paid.
+    request.session[PAYING_TERM_SESSION_KEY] = term.pk
+    user = request.user
+    return start_checkout(
+        request,
+        [dues_line(term)],
+        success_url=reverse("membership:account"),
+        buyer={"name": user.get_full_name(), "email": user.email},
+    )
+
+
+def tell_dues_paid(request, membership):
+    """Thank the member on the account page once the term they went to pay is paid.
+
+    The store leaves the thanks to the page it returns to (it would call the dues an "order").
+    """
+    term_pk = request.session.get(PAYING_TERM_SESSION_KEY)
+    if membership is None or not isinstance(term_pk, int):
+        return
+    term = membership.terms.filter(pk=term_pk).first()
+    if term is None or term.status in (MembershipTerm.Status.CANCELLED, MembershipTerm.Status.REFUNDED):
+        del request.session[PAYING_TERM_SESSION_KEY]
+    elif term.status == MembershipTerm.Status.STARTED:
+        del request.session[PAYING_TERM_SESSION_KEY]
+        until = date_format(term.ends_on, "F j, Y")
+        messages.success(request, f"Thank you: your dues are paid. Your membership runs until {until}.")
+    elif term.status == MembershipTerm.Status.PAID:
+        del request.session[PAYING_TERM_SESSION_KEY]
+        messages.success(request, "Thank you: your dues are paid.")
+    # Still pending: the account page offers to pay; the thanks waits for the payment.
 
 
 def save_join(join_form, user):
@@ -216,6 +250,8 @@ def renew(request):
 def account(request):
     user = request.user
     membership = Membership.objects.filter(user=user).select_related("membership_type").first()
+    if request.method != "POST":
+        tell_dues_paid(request, membership)
     profile_form = ProfileForm(instance=user, prefix="profile")
     preferences_form = PreferencesForm(instance=membership, prefix="prefs") if membership else None
     if request.method == "POST":
@@ -248,6 +284,10 @@ def account(request):
     return render(request, "membership/account.html", context)
 
 
+DONATIONS_SESSION_KEY = "membership.donations"
+REMEMBERED_DONATIONS = 20  # gifts of this browser whose thank-you page it may open
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("donate", limit=10, period=600)
 def donate(request):
@@ -259,11 +299,60 @@ def donate(request):
         donation = form.save(commit=False)
         donation.user = request.user if request.user.is_authenticated else None
         donation.save()
+        # A guest donor has no account: the session they gave from is what lets them see the page.
+        remembered = [pk for pk in request.session.get(DONATIONS_SESSION_KEY, []) if isinstance(pk, int)]
+        request.session[DONATIONS_SESSION_KEY] = [*remembered, donation.pk][-REMEMBERED_DONATIONS:]
         line = PayableLine(
             kind="donation",
             description=f"Donation: {donation.get_fund_display()}",
             unit_price=donation.amount,
             item=donation,
         )
-        return start_checkout(request, [line], success_url=reverse("donate"))
+        return start_checkout(
+            request,
+            [line],
+            success_url=tokens.donation_thanks_url(donation),
+            buyer={"name": donation.name, "email": donation.email},
+        )
     return render(request, "membership/donate.html", {"form": form})
+
+
+def donation_state(donation, order):
+    """What became of the gift, from the gift and its order (the order may be ahead of the gift
+    while a failed fulfilment waits for its retry)."""
+    statuses = {donation.status, order.status if order else None}
+    if Donation.Status.REFUNDED in statuses or Order.Status.REFUNDED in statuses:
+        return "refunded"
+    if Donation.Status.PAID in statuses or Order.Status.PAID in statuses:
+        return "paid"
+    if order is not None and order.status == Order.Status.CANCELLED:
+        return "cancelled"
+    if Donation.Status.FAILED in statuses or Order.Status.FAILED in statuses:
+        return "failed"
+    return "pending"
+
+
+@require_safe
+def donation_thanks(request, token):
+    """The donor's page for their gift: thanks once paid, or what is still missing."""
+    pk = tokens.read_donation_token(token)
+    donation = Donation.objects.filter(pk=pk).first() if pk else None
+    own = donation is not None and (
+        donation.pk in request.session.get(DONATIONS_SESSION_KEY, [])
+        or (request.user.is_authenticated and donation.user_id == request.user.pk)
+    )
+    if not own:
+        return render(request, "membership/donation_thanks.html", {"donation": None}, status=404)
+    order = (
+        Order.objects.filter(
+            lines__content_type=ContentType.objects.get_for_model(Donation), lines__object_id=donation.pk
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    context = {
+        "donation": donation,
+        "state": donation_state(donation, order),
+        "pay_link": order.get_pay_link() if order is not None and order.is_payable else "",
+    }
+    return render(request, "membership/donation_thanks.html", context)

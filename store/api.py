@@ -8,11 +8,17 @@
 
        line = PayableLine(kind="dues", description="Individual Type I dues, one year",
                           unit_price=Decimal("125.00"), item=term)
-       return start_checkout(request, [line], success_url=reverse("membership:account"))
+       return start_checkout(request, [line], success_url=reverse("membership:account"),
+                             buyer={"name": user.get_full_name(), "email": user.email})
 
    The lines wait in the session (server-side, so the buyer cannot change a price); the buyer
    enters billing details at /store/checkout/, an Order is made with the lines frozen, and they pay.
-   After paying they land on `success_url` (a path on this site), or else on the order page.
+   `buyer` is the name and email the app already has (typed on its form, or the account's): the
+   checkout starts with them, so nobody is asked twice (WCAG 3.3.7).
+   After paying they land on `success_url` (a path on this site), or else on the order page. The
+   success page is the app's own and says what was bought, so the store adds no "order is paid"
+   message over it; it should also say what happened when the payment is still pending or failed
+   (a buyer may come back to it later).
 
 2. Listen for the outcome and fulfil what you sold (each signal: sender=Order, order=order):
 
@@ -99,16 +105,38 @@ class PayableLine:
         return data
 
 
-def start_checkout(request, lines, *, success_url=None):
+BUYER_FIELDS = {"name": Order._meta.get_field("name").max_length, "email": Order._meta.get_field("email").max_length}
+
+
+def _validated_buyer(buyer):
+    """The buyer's known details as plain strings for the session; a ValueError names what is wrong."""
+    if buyer is None:
+        return {}
+    if not isinstance(buyer, dict) or set(buyer) - set(BUYER_FIELDS):
+        raise ValueError(f"buyer must be a dict with at most the keys {', '.join(BUYER_FIELDS)}.")
+    data = {}
+    for key, max_length in BUYER_FIELDS.items():
+        value = buyer.get(key) or ""
+        if not isinstance(value, str) or len(value.strip()) > max_length:
+            raise ValueError(f"buyer {key} must be text of at most {max_length} characters.")
+        if value.strip():
+            data[key] = value.strip()
+    return data
+
+
+def start_checkout(request, lines, *, success_url=None, buyer=None):
     """Put `lines` (PayableLine) in the session and return the redirect to the checkout page.
 
-    `success_url` is a path on this site where the buyer goes after paying. Raises ValueError for
-    lines that cannot be sold (the selling app validates its own input first).
+    `success_url` is a path on this site where the buyer goes after paying. `buyer` is
+    {"name": ..., "email": ...} as far as the app knows them (blank values are left out): the
+    checkout form starts with them. Raises ValueError for lines that cannot be sold, or a malformed
+    buyer (the selling app validates its own input first).
     """
     lines = list(lines)
     if not lines:
         raise ValueError("start_checkout needs at least one line.")
     data = [line.validated() for line in lines]
+    buyer_data = _validated_buyer(buyer)
     if sum(Decimal(line["unit_price"]) * line["quantity"] for line in data) <= 0:
         raise ValueError("start_checkout needs something to pay: the total is zero.")
     if success_url and not (
@@ -120,7 +148,7 @@ def start_checkout(request, lines, *, success_url=None):
     while len(pending) >= MAX_PENDING:
         pending.pop(next(iter(pending)))
     key = get_random_string(12)
-    pending[key] = {"lines": data, "success_url": success_url or ""}
+    pending[key] = {"lines": data, "success_url": success_url or "", "buyer": buyer_data}
     request.session[SESSION_KEY] = pending
     return redirect(f"{reverse('store:checkout')}?pending={key}")
 

@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from payments import PaymentError, PaymentStatus, RedirectNeeded
+from payments import FraudStatus, PaymentError, PaymentStatus, RedirectNeeded
 from payments import urls as payments_urls
 
 from ala_site.ratelimit import rate_limit
@@ -294,6 +294,9 @@ def checkout(request):
     initial = {}
     if request.user.is_authenticated:
         initial = {"name": request.user.get_full_name(), "email": request.user.email}
+    if direct and isinstance(direct.get("buyer"), dict):
+        # What the buyer just gave the selling app (its form, their new account) is not asked again.
+        initial.update(direct["buyer"])
     form = CheckoutForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         order = _create_order(request, form, lines, success_url=direct["success_url"] if direct else "")
@@ -340,16 +343,19 @@ def order_detail(request, reference):
 def _tell_outcome(request, order, payment, provider_failed=False):
     """Flash what became of the payment, read back from the database after the provider's answer.
 
-    Only what the order page does not say itself: the thanks (the buyer may land on another app's
-    page), and that the provider did not answer. Everything else the order page shows from the
-    order's and its payments' stored state, so it agrees with them however the buyer got there.
+    Only what the order page does not say itself: the thanks, and that the provider did not answer.
+    Everything else the order page shows from the order's and its payments' stored state, so it
+    agrees with them however the buyer got there. A paid order with a success_url lands on the
+    selling app's own page, which thanks the buyer for what they bought (a gift, a membership):
+    the store's "order is paid" would name it wrongly there.
     """
     order.refresh_from_db()
     payment.refresh_from_db()
     if order.status == Order.Status.PAID and payment.settlement == Payment.Settlement.PAID_ORDER:
-        messages.success(
-            request, f"Thank you! Order {order.reference} is paid. A receipt is on its way to {order.email}."
-        )
+        if not order.success_url:
+            messages.success(
+                request, f"Thank you! Order {order.reference} is paid. A receipt is on its way to {order.email}."
+            )
     elif provider_failed and payment.status not in (
         PaymentStatus.CONFIRMED,
         PaymentStatus.PREAUTH,
@@ -357,6 +363,22 @@ def _tell_outcome(request, order, payment, provider_failed=False):
         PaymentStatus.ERROR,
     ):
         messages.error(request, "The payment service did not answer. Nothing was charged; please try again.")
+
+
+# The dummy provider's fields for the test payment page's two buttons; its form (in a <details>)
+# keeps every other combination for testing edge cases.
+TEST_OUTCOMES = {
+    "approve": {
+        "status": PaymentStatus.CONFIRMED,
+        "fraud_status": FraudStatus.ACCEPT,
+        "gateway_response": "3ds-disabled",
+    },
+    "decline": {
+        "status": PaymentStatus.REJECTED,
+        "fraud_status": FraudStatus.ACCEPT,
+        "gateway_response": "3ds-disabled",
+    },
+}
 
 
 @require_http_methods(["GET", "POST"])  # not HEAD: opening the pay page starts a payment
@@ -400,6 +422,8 @@ def order_pay(request, reference):
         _tell_outcome(request, order, payment, provider_failed=True)
         return redirect(payment.get_success_url() if order.status == Order.Status.PAID else order.get_link())
     context = {"order": order, "form": form, "is_test_payment": payment.variant == "dummy"}
+    if context["is_test_payment"]:
+        context["test_outcomes"] = TEST_OUTCOMES
     return render(request, "store/pay.html", context, status=400 if request.method == "POST" else 200)
 
 

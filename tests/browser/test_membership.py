@@ -52,8 +52,8 @@ def fill_billing_and_pay(page, amount):
     page.get_by_role("button", name="Continue to payment").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for order ALA-")
-    page.get_by_role("combobox", name=re.compile(r"^Status")).select_option("confirmed")
-    page.get_by_role("button", name=f"Pay {amount}").click()
+    expect(page.get_by_text(f"Amount due: {amount}")).to_be_visible()
+    page.get_by_role("button", name="Approve payment").click()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -118,10 +118,19 @@ def test_join_confirm_pay_then_renew(page, seeded, axe_violations, console_error
     assert membership.user.is_member
     assert any("membership is active" in m.subject for m in mail.outbox)
 
-    # Renew: one more year from the current expiry, whatever the day it is paid.
-    page.get_by_role("main").get_by_role("link", name="Renew").click()
+    thanks = f"Thank you: your dues are paid. Your membership runs until {long_date(expiry)}."
+    expect(page.get_by_text(thanks)).to_be_visible()
+    # Just joined: nothing pushes a renewal, but renewing early stays possible.
+    utility = page.get_by_role("navigation", name="Utility")
+    expect(utility.get_by_role("link", name="Renew", exact=True)).to_have_count(0)
+    expect(utility.get_by_role("link", name="Join", exact=True)).to_have_count(0)
+    expect(page.get_by_role("main").get_by_role("link", name="Renew", exact=True)).to_have_count(0)
+
+    # Renew early: one more year from the current expiry, whatever the day it is paid.
+    page.get_by_role("main").get_by_role("link", name="Renew early").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Renew your membership")
     expect(page.get_by_text(f"runs until {long_date(expiry)}")).to_be_visible()
+    expect(page.get_by_text("You may renew early now if you prefer")).to_be_visible()
     page.get_by_role("button", name="Continue to payment").click()
     fill_billing_and_pay(page, "$125.00")
 
@@ -173,6 +182,56 @@ def test_a_bad_donation_amount_is_explained_next_to_the_field(page, seeded):
     page.get_by_role("button", name="Continue to payment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
     expect(page.get_by_text("Donation: Where it is needed most")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_guest_gives_what_they_typed_and_is_thanked_for_the_gift(page, seeded, axe_violations, console_errors):
+    page.goto(seeded.url + "/donate/")
+    dismiss_cookie_banner(page)
+    expect(page.get_by_label("$50", exact=True)).to_be_checked()
+    # Typing another amount chooses "Other amount" (donate.js), so $50 is not charged instead.
+    page.get_by_label("Other amount (USD)").fill("35")
+    expect(page.get_by_label("Other amount", exact=True)).to_be_checked()
+    page.get_by_label("Dedication type").select_option("memory")
+    page.get_by_label("Dedicated to").fill("E. J. Josey")
+    page.get_by_label("Your name").fill("Pat Donor")
+    page.get_by_label("Your email (for the receipt)").fill("pat@example.org")
+    page.get_by_role("button", name="Continue to payment").click()
+
+    # The checkout does not ask again for the name and email just typed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
+    expect(page.get_by_label("Full name")).to_have_value("Pat Donor")
+    expect(page.get_by_label("Email address")).to_have_value("pat@example.org")
+    fill_billing_and_pay(page, "$35.00")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your gift")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("$35.00")
+    expect(main).to_contain_text("Where it is needed most")
+    expect(main).to_contain_text("In memory of E. J. Josey")
+    expect(main).to_contain_text("A receipt is on its way to pat@example.org.")
+    expect(page.get_by_text("Order ALA-")).to_have_count(0)
+    assert axe_violations(page) == []
+    assert console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_a_typed_amount_with_a_preset_is_questioned(browser, seeded):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(seeded.url + "/donate/")
+    page.get_by_label("Other amount (USD)").fill("35")
+    page.get_by_label("Your name").fill("Pat Donor")
+    page.get_by_label("Your email (for the receipt)").fill("pat@example.org")
+    page.get_by_role("button", name="Continue to payment").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Support Our Mission")
+    expect(page.get_by_text("You chose $50 and also typed $35.00.", exact=False).first).to_be_visible()
+    page.get_by_label("Other amount", exact=True).check()
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
+    expect(page.get_by_role("main")).to_contain_text("$35.00")
+    context.close()
 
 
 def log_in_demo_member(page, live_server):

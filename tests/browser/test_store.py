@@ -74,9 +74,14 @@ def test_buy_a_poster_and_pay(page, live_server, axe_violations, console_errors)
     page.get_by_role("button", name="Continue to payment").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for order ALA-")
+    expect(page.get_by_text("no card is charged")).to_be_visible()
+    # The provider's raw fields are folded away; the two outcomes are plain buttons.
+    raw_status = page.get_by_role("combobox", name=re.compile(r"^Status"))
+    expect(raw_status).to_be_hidden()
+    page.get_by_text("Other outcomes (testing)").click()
+    expect(raw_status).to_be_visible()
     assert axe_violations(page) == []
-    page.get_by_role("combobox", name="Status*", exact=True).select_option("confirmed")
-    page.get_by_role("button", name="Pay $36.00").click()
+    page.get_by_role("button", name="Approve payment").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Order ALA-")
     expect(page.locator(".order-status")).to_have_text(re.compile("Paid"))
@@ -86,6 +91,29 @@ def test_buy_a_poster_and_pay(page, live_server, axe_violations, console_errors)
     assert order.status == Order.Status.PAID
     assert order.lines.get().product.stock == 3
     assert console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_declined_test_payment_says_so_and_can_be_tried_again(page, live_server):
+    ProductFactory(title="READ Your Way Poster", price=Decimal("18.00"))
+    page.goto(live_server.url + "/store/read-your-way-poster/")
+    page.get_by_role("region", name="Cookies on this site").get_by_role("button", name="Reject non-essential").click()
+    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("link", name="Check out").click()
+    page.get_by_label("Full name").fill("Ana Reader")
+    page.get_by_label("Email address").fill("ana@example.org")
+    page.get_by_label("Street address").fill("1 Library Lane")
+    page.get_by_label("City").fill("Chicago")
+    page.get_by_label("ZIP or postal code").fill("60601")
+    page.get_by_role("button", name="Continue to payment").click()
+
+    page.get_by_role("button", name="Decline payment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Order ALA-")
+    expect(page.get_by_text("Your payment was not accepted. You can try again.")).to_be_visible()
+    page.get_by_role("link", name="Pay $18.00 now").click()
+    page.get_by_role("button", name="Approve payment").click()
+    expect(page.locator(".order-status")).to_have_text(re.compile("Paid"))
+    expect(page.get_by_text("Thank you! Order")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
