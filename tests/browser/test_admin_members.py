@@ -95,6 +95,27 @@ def test_membership_staff_follow_a_term_to_the_order_that_paid_it(page, live_ser
     assert not [error for error in console_errors if "Content Security Policy" in error]
 
 
+def test_the_member_list_fits_a_laptop_screen(page, live_server, paid_member):
+    MembershipFactory(
+        user__first_name="Maximiliana",
+        user__last_name="Oyelaran-Whitcombe",
+        user__email="maximiliana.oyelaran-whitcombe@university-library.example.edu",
+        membership_type__name="Individual Type II",
+    )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in_as_membership_staff(page, live_server, can_view_orders=True)
+
+    page.get_by_role("link", name="Memberships").first.click()
+
+    expect(page.get_by_role("columnheader", name="Status")).to_be_visible()
+    rows = page.locator("#result_list")
+    expect(rows).to_contain_text("Maximiliana Oyelaran-Whitcombe")
+    expect(rows).to_contain_text("maximiliana.oyelaran-whitcombe@university-library.example.edu")
+    results = page.locator("#changelist .results")
+    assert results.evaluate("element => element.scrollWidth <= element.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def test_staff_who_may_not_open_orders_read_the_order_without_a_dead_link(page, live_server, paid_member):
     _, order = paid_member
     log_in_as_membership_staff(page, live_server, can_view_orders=False)
