@@ -251,9 +251,13 @@ class MembershipAdmin(EditorAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        # The person is chosen when a membership is added here, and stays with it afterwards.
         readonly = super().get_readonly_fields(request, obj)
-        return (*readonly, "user") if obj is not None else readonly
+        if obj is None:
+            # Adding one here: the person and the type are chosen, and it waits for its dues
+            # (the member pays them from their account page, or staff record them on the order).
+            return tuple(name for name in readonly if name != "membership_type")
+        # Afterwards the person stays, and the type follows the paid terms.
+        return (*readonly, "user")
 
     @admin.display(description="member number", ordering="pk")
     def number(self, obj):

@@ -220,6 +220,31 @@ def test_status_dates_and_consents_cannot_be_typed_in(admin_client, member):
     assert changed == {"news_emails", "advocacy_emails", "elearning_emails", "updated_at", "updated_by_id"}
 
 
+def test_staff_add_a_membership_that_waits_for_its_dues(admin_client):
+    person = UserFactory(email="new.member@example.org")
+    student = MembershipTypeFactory(name="Student", annual_dues=Decimal("33.00"))
+
+    response = admin_client.post(
+        f"{CHANGELIST}add/",
+        {
+            "user": person.pk,
+            "membership_type": student.pk,
+            "status": Membership.Status.ACTIVE,  # not theirs to set: ignored
+            "expires_on": "2099-12-31",
+            "news_emails": "on",
+            "terms-TOTAL_FORMS": "0",
+            "terms-INITIAL_FORMS": "0",
+            "terms-MIN_NUM_FORMS": "0",
+            "terms-MAX_NUM_FORMS": "1000",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    added = Membership.objects.get(user=person)
+    assert (added.membership_type, added.status, added.expires_on) == (student, Membership.Status.PENDING, None)
+    assert added.display_status.startswith("Pending")
+
+
 def test_the_email_choices_read_elearning_as_it_is_spelled(admin_client, member):
     html = admin_client.get(change_page(member)).content.decode()
 
