@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
@@ -20,3 +21,11 @@ class AlaSiteConfig(AppConfig):
 
         post_save.connect(bump_on_change, dispatch_uid="ala_site.bump_on_change.save")
         post_delete.connect(bump_on_change, dispatch_uid="ala_site.bump_on_change.delete")
+
+
+class LoginLockoutsConfig(axes_apps.AppConfig):
+    """django-axes under a name staff understand (its own is "Axes"); INSTALLED_APPS names this."""
+
+    # Not the default config of ala_site itself (Django picks an app's default from its apps.py).
+    default = False
+    verbose_name = "Login lockouts"

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from .demo_images import add_demo_images
 from .models import AlertBanner, NavLink, Promo, QuickLink, QuickLinkGroup, SiteSettings, SocialLink
 
 ALA = "https://www.ala.org"
@@ -433,3 +434,4 @@ def seed(volume=0, log=print):
                 QuickLink.objects.create(group=group, label=template.format(**texts), url=url, order=link_order)
 
     refresh_dated_rows(today)
+    add_demo_images()

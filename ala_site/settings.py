@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
-    "axes",
+    "ala_site.apps.LoginLockoutsConfig",  # django-axes, under a readable name
     "django_tasks",
     "django_tasks_db",
     "ala_site",

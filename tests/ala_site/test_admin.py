@@ -94,7 +94,11 @@ def test_changelists_search_and_filter(admin, demo_content):
 
 
 def test_site_settings_is_one_row_that_cannot_be_added_twice_or_deleted(admin, demo_content):
-    assert admin.get("/admin/ala_site/sitesettings/").status_code == 200
+    # The list of one row opens straight on its form.
+    assert (
+        admin.get("/admin/ala_site/sitesettings/").url
+        == f"/admin/ala_site/sitesettings/{SiteSettings.SINGLETON_PK}/change/"
+    )
     assert admin.get(f"/admin/ala_site/sitesettings/{SiteSettings.SINGLETON_PK}/change/").status_code == 200
     assert admin.get("/admin/ala_site/sitesettings/add/").status_code == 403
     assert admin.get(f"/admin/ala_site/sitesettings/{SiteSettings.SINGLETON_PK}/delete/").status_code == 403

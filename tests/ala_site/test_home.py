@@ -179,7 +179,7 @@ def test_edit_in_admin_shows_on_the_next_request(client, demo_content, staff_cli
             "title": "I Love Libraries",
             "body": "Join the supporters.",
             "order": promo.order,
-            "image_alt": "",
+            "image_alt": promo.image_alt,  # the demo promo has a picture, which needs its description
             "cta_label": promo.cta_label,
             "cta_url": promo.cta_url,
             "is_published": "on",
