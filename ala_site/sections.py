@@ -37,20 +37,38 @@ def bump(*names):
         cache.set(_version_key(name), uuid.uuid4().hex, None)
 
 
-def render_section(key_name, depends_on, template, build_context):
+def _cached(prefix, depends_on, build_context, finish):
+    """`finish(context)` for the section's context, kept until its content or the clock changes it."""
     versions = "-".join(section_version(name) for name in depends_on)
-    key = f"section:{key_name}:{versions}"
-    html = cache.get(key)
-    if html is None:
+    key = f"{prefix}:{versions}"
+    value = cache.get(key)
+    if value is None:
         context = build_context()
         cache_until = context.pop("cache_until", None)
         timeout = settings.SECTION_CACHE_SECONDS
         if cache_until is not None:
             seconds_left = int((cache_until - timezone.now()).total_seconds()) + 1
             timeout = max(1, min(timeout, seconds_left))
-        html = render_to_string(template, context)
-        cache.set(key, html, timeout)
-    return mark_safe(html)
+        value = finish(context)
+        cache.set(key, value, timeout)
+    return value
+
+
+def render_section(key_name, depends_on, template, build_context):
+    def render(context):
+        return render_to_string(template, context)
+
+    return mark_safe(_cached(f"section:{key_name}", depends_on, build_context, render))
+
+
+def section_data(key_name, depends_on, build_context):
+    """A section's context, cached as render_section caches HTML, for a section whose HTML depends on the visitor.
+
+    The shared part (the current alert banners, say) comes from the cache and the small template is
+    rendered on each request with what is the visitor's own (the banners they dismissed, a CSRF token).
+    The context is pickled into the cache: plain values, not model instances.
+    """
+    return _cached(f"section-data:{key_name}", depends_on, build_context, lambda context: context)
 
 
 def section_tag(register, depends_on, template):

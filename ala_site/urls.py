@@ -25,6 +25,7 @@ admin.site.index_title = "Content and operations"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cookies/", views.cookie_settings, name="cookie_settings"),
+    path("alerts/<int:pk>/dismiss/", views.dismiss_alert, name="dismiss_alert"),
     # The reset form sends email to any address typed in: rate-limited, with a honeypot.
     path(
         "accounts/password_reset/",

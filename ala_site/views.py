@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from . import alerts
 from . import consent as cookie_consent
 from .forms import CookieConsentForm, shorten_next
+from .models import AlertBanner
 from .ratelimit import rate_limit
 
 
@@ -59,6 +61,41 @@ def cookie_settings(request):
         "hide_consent_banner": True,
     }
     return render(request, "ala_site/cookies.html", context, status=status)
+
+
+@require_POST
+@rate_limit("alert-dismiss", limit=30, period=60)
+def dismiss_alert(request, pk):
+    """The alert banner's ✕: remember the dismissal and go back to the page it was pressed on.
+
+    A script asks for JSON and gets an empty answer, then hides the banner itself. A plain
+    form post is redirected back to just after the dismissed banner: to the next banner still
+    showing, or past the banners, so the keyboard carries on from where it was.
+    """
+    posted_version = request.POST.get("version", "")
+    banner = AlertBanner.objects.filter(pk=pk).first()
+    if "application/json" in request.headers.get("Accept", ""):
+        response = HttpResponse(status=204)
+    else:
+        next_url = shorten_next(request.POST.get("next", ""), CookieConsentForm.MAX_NEXT)
+        destination = _safe_next(request, next_url) or reverse("home")
+        response = redirect(destination.split("#")[0] + "#" + _after_dismissed(request, pk))
+    if banner is not None:
+        # The version the visitor read: if the banner was edited since, its new text still shows.
+        version = posted_version if alerts.is_version(posted_version) else alerts.version(banner)
+        alerts.store_dismissal(response, request, banner.pk, version)
+    return response
+
+
+def _after_dismissed(request, pk):
+    """The id of the place the keyboard goes to after the banner `pk` is gone."""
+    still_shown = alerts.shown_to(request)
+    ids = [banner["id"] for banner in alerts.current_banners()]
+    later = ids[ids.index(pk) + 1 :] if pk in ids else []
+    for banner in still_shown:
+        if banner["id"] in later:
+            return f"alert-{banner['id']}"
+    return "site-alerts"
 
 
 @never_cache

@@ -6,24 +6,27 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..models import AlertBanner, NavLink, Promo, QuickLink, QuickLinkGroup, SiteSettings, SocialLink
-from ..sections import next_change, section_tag
+from .. import alerts
+from ..forms import CookieConsentForm, shorten_next
+from ..models import NavLink, Promo, QuickLink, QuickLinkGroup, SiteSettings, SocialLink
+from ..sections import section_tag
 
 register = template.Library()
 
 
-@section_tag(register, "alerts", "ala_site/_alert_banners.html")
-def alert_banners():
-    banners = list(AlertBanner.objects.current())
-    upcoming = AlertBanner.objects.filter(is_active=True, starts_at__gt=timezone.now()).order_by("starts_at").first()
-    return {
-        "banners": banners,
-        "cache_until": next_change(*(b.ends_at for b in banners), upcoming and upcoming.starts_at),
-    }
+@register.inclusion_tag("ala_site/_alert_banners.html", takes_context=True)
+def alert_banners(context):
+    """The current banners from the shared cache, less those this visitor dismissed.
+
+    Rendered on each request rather than cached as HTML: each ✕ is a form with the
+    visitor's own CSRF token, and which banners show depends on their cookie.
+    """
+    request = context.get("request")
+    next_url = shorten_next(request.get_full_path(), CookieConsentForm.MAX_NEXT) if request else ""
+    return {"banners": alerts.shown_to(request), "next": next_url}
 
 
 @section_tag(register, "chrome", "ala_site/_utility_links.html")
