@@ -28,6 +28,8 @@ class CookieConsentForm(forms.Form):
     # refuse their choice: past MAX_NEXT it falls back to the page's path, without the query.
     next = forms.CharField(required=False, widget=forms.HiddenInput)
     MAX_NEXT = 500
+    # The page renders its own buttons and boxes (ids of its own): the summary tells these errors.
+    error_summary_text_only = ("choice", "categories")
 
     def clean_next(self):
         return shorten_next(self.cleaned_data["next"], self.MAX_NEXT)
@@ -57,6 +59,8 @@ class HoneypotMixin(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "form-control"}),
     )
+    # People never see the field (ala_site/_honeypot.html), so the error summary must not link to it.
+    error_summary_text_only = ("website",)
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

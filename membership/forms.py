@@ -45,6 +45,14 @@ class JoinForm(HoneypotMixin, forms.ModelForm):
         fields = ["membership_type", *PREFERENCE_FIELDS]
         labels = PREFERENCE_LABELS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            # Consent to email is opt-in: every box starts unticked for a new member, whatever the
+            # model's default. A membership already stored shows the choices it holds.
+            for name in PREFERENCE_FIELDS:
+                self.initial[name] = False
+
 
 class AccountForm(SetPasswordMixin, forms.Form):
     """The account a visitor creates on the join page; the email is verified by a link.
@@ -53,9 +61,16 @@ class AccountForm(SetPasswordMixin, forms.Form):
     answers the same either way and tells only the address's owner, by email (views.join).
     """
 
-    email = User._meta.get_field("email").formfield(help_text="You will log in with it; we send a link to confirm it.")
-    first_name = User._meta.get_field("first_name").formfield(required=True)
-    last_name = User._meta.get_field("last_name").formfield(required=True)
+    email = User._meta.get_field("email").formfield(
+        help_text="You will log in with it; we send a link to confirm it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    first_name = User._meta.get_field("first_name").formfield(
+        required=True, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = User._meta.get_field("last_name").formfield(
+        required=True, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     password1, password2 = SetPasswordMixin.create_password_fields()
 
     def clean_email(self):
@@ -88,6 +103,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name"]
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +144,12 @@ class DonationForm(HoneypotMixin, forms.ModelForm):
         model = Donation
         fields = ["fund", "dedication_type", "dedication_name", "is_anonymous", "name", "email"]
         labels = {"name": "Your name", "email": "Your email (for the receipt)"}
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            # Django leaves `required` off a select with no empty choice; say it another way.
+            "fund": forms.Select(attrs={"aria-required": "true"}),
+        }
 
     def clean(self):
         cleaned = super().clean()

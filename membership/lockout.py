@@ -8,6 +8,8 @@ account: five wrong passwords never locked anyone out. The address is lower-case
 
 import ipaddress
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
@@ -75,3 +77,28 @@ def count_address_failure(sender, credentials, request=None, **kwargs):
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, period)
+
+
+# The login page warns once this few failed logins are left before the lock (after 3 of 5).
+WARN_WHEN_LEFT = 2
+
+
+def attempts_left(request):
+    """Failed logins left before axes locks the email just tried from this address, if few.
+
+    None when there is nothing to warn about. Axes keeps a count for any email typed, whether or
+    not an account has it, so the warning never tells whether an account exists.
+    """
+    if request is None or request.method != "POST" or lockout_username(request) is None:
+        return None
+    left = get_failure_limit(request, None) - AxesProxyHandler.get_failures(request)
+    return left if 0 < left <= WARN_WHEN_LEFT else None
+
+
+def attempts_left_warning(request):
+    left = attempts_left(request)
+    if left is None:
+        return ""
+    minutes = round(get_cool_off(request).total_seconds() / 60)
+    attempts = "1 attempt" if left == 1 else f"{left} attempts"
+    return f"{attempts} left before the account is locked for {minutes} minutes."

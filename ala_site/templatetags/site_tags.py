@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import alerts
+from .. import alerts, form_errors
 from ..forms import CookieConsentForm, shorten_next
 from ..models import NavLink, Promo, QuickLink, QuickLinkGroup, SiteSettings, SocialLink
 from ..sections import section_tag
@@ -134,3 +134,20 @@ def _json_for_script(data):
 
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.inclusion_tag("ala_site/_error_summary.html")
+def error_summary(*forms, note="", links=True, about=""):
+    """After a failed submit: the problems of `forms`, linked to their fields, first in <main>.
+
+    `note` adds a sentence (the login page's attempts left); `links=False` tells the problems
+    without links, for a page that shows no form; `about` names what the fields are about (the
+    cart's item), since a page may repeat a form.
+    """
+    return {"problems": form_errors.problems(*forms, links=links, about=about), "note": note}
+
+
+@register.simple_tag(takes_context=True)
+def error_title_prefix(context):
+    """The title's "Error: " when the page holds a refused form, so it is heard first (base.html)."""
+    return "Error: " if form_errors.context_has_errors(context) else ""

@@ -208,7 +208,7 @@ def test_garbage_posts_get_400_with_a_message(client, data, message):
     response = client.post("/cookies/", data)
 
     assert response.status_code == 400
-    assert "We could not save your choices" in response.content.decode()
+    assert "There is a problem" in visible_text(response.content)  # the error summary (issue 8)
     assert message in visible_text(response.content)
     assert "ala_consent" not in response.cookies
 

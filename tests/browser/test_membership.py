@@ -75,8 +75,11 @@ def test_join_confirm_pay_then_renew(page, seeded, axe_violations, console_error
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_label("I confirm I meet the eligibility requirements").check()
     page.get_by_role("button", name="Continue", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below.")
-    expect(page.get_by_text("Members agree to the Code of Conduct; tick the box to continue.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    # exact: the error summary's link repeats it after the field's label
+    expect(
+        page.get_by_text("Members agree to the Code of Conduct; tick the box to continue.", exact=True)
+    ).to_be_visible()
     page.get_by_role("textbox", name=re.compile(r"^Password\W*$")).fill(PASSWORD)  # passwords are never sent back
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_label("I agree to follow the ALA Code of Conduct.").check()
@@ -176,8 +179,8 @@ def test_a_bad_donation_amount_is_explained_next_to_the_field(page, seeded):
     page.get_by_label("Your email (for the receipt)").fill("pat@example.org")
     page.get_by_role("button", name="Continue to payment").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below.")
-    expect(page.get_by_text("Use at most two decimal places (cents).")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.get_by_text("Use at most two decimal places (cents).", exact=True)).to_be_visible()
     page.get_by_label("Other amount (USD)").fill("40")
     page.get_by_role("button", name="Continue to payment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")

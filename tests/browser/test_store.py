@@ -126,7 +126,8 @@ def test_the_store_works_without_javascript(browser, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your cart")
     page.get_by_label("Quantity of READ Your Way Poster").fill("0")
     page.get_by_role("button", name="Update quantity of READ Your Way Poster").click()
-    expect(page.get_by_text("Enter a quantity of at least 1.")).to_be_visible()
+    # exact: the error summary's link repeats it after the field's label
+    expect(page.get_by_text("Enter a quantity of at least 1.", exact=True)).to_be_visible()
     page.get_by_role("button", name="Remove READ Your Way Poster").click()
     expect(page.get_by_text("Your cart is empty.")).to_be_visible()
     context.close()

@@ -117,7 +117,7 @@ def test_a_bad_custom_amount_gets_a_clear_message_and_nothing_is_saved(client, t
     assert response.status_code == 200
     text = visible_text(response.content)
     assert message in text
-    assert "Please correct the fields marked below." in text
+    assert "There is a problem" in text  # the error summary, which links to the field
     assert not Donation.objects.exists()
     assert not Order.objects.exists()
 
