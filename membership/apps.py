@@ -6,4 +6,6 @@ class MembershipConfig(AppConfig):
     verbose_name = "Membership"
 
     def ready(self):
-        from . import lockout, receivers  # noqa: F401  (connect the store's payment signals and login failures)
+        from . import dashboard, lockout, receivers  # noqa: F401  (connect the store's payment signals and login failures)
+
+        dashboard.register()

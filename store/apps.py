@@ -9,8 +9,9 @@ class StoreConfig(AppConfig):
         from django.core import checks
         from payments.signals import status_changed
 
-        from . import signals
+        from . import dashboard, signals
         from .models import Payment
 
         status_changed.connect(signals.payment_status_changed, sender=Payment, dispatch_uid="store.payment_status")
         checks.register(signals.check_payment_settings, checks.Tags.security, deploy=True)
+        dashboard.register()
