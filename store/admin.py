@@ -173,7 +173,10 @@ class NeedsStaffFilter(admin.SimpleListFilter):
         if self.value() == "payment":
             return queryset.filter(payments__settlement__in=Payment.Settlement.for_staff()).distinct()
         if self.value() == "fulfilment":
-            return queryset.filter(fulfilment_failures__resolved_at__isnull=True).distinct()
+            # Not `fulfilment_failures__resolved_at__isnull`: across the join that also matches
+            # every order that never had a failure.
+            open_failures = FulfilmentFailure.objects.filter(resolved_at__isnull=True).values("order")
+            return queryset.filter(pk__in=open_failures)
         return queryset
 
 
