@@ -166,7 +166,8 @@ class Membership(TrackedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     member_since = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
-    news_emails = models.BooleanField("association news by email", default=True)
+    # Consent is opt-in: nobody gets news by email until they tick the box.
+    news_emails = models.BooleanField("association news by email", default=False)
     advocacy_emails = models.BooleanField("advocacy alerts by email", default=False)
     elearning_emails = models.BooleanField("eLearning announcements by email", default=False)
     eligibility_confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -37,6 +37,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(VerifiedUserFactory)
     membership_type = factory.SubFactory(MembershipTypeFactory)
     status = Membership.Status.ACTIVE
+    news_emails = True  # a typical member opted in when joining (the model's default is off)
     expires_on = factory.LazyAttribute(lambda o: timezone.localdate() + timedelta(days=o.expires_in))
     member_since = factory.LazyAttribute(lambda o: add_years(o.expires_on + timedelta(days=1), -1))
 

@@ -203,3 +203,14 @@ def test_admin_change_form_saves_names(admin):
 
 def test_a_new_account_is_not_a_membership():
     assert UserFactory().is_member is False
+
+
+@pytest.mark.django_db
+def test_a_membership_made_anywhere_starts_without_news_emails():
+    # Consent is opt-in, whether the membership comes from the join form, admin or the demo.
+    from membership.models import Membership, MembershipType
+
+    membership_type = MembershipType.objects.create(name="Student", slug="student-x", annual_dues=35, eligibility="x")
+    user = UserFactory()
+    membership = Membership.objects.create(user=user, membership_type=membership_type)
+    assert (membership.news_emails, membership.advocacy_emails, membership.elearning_emails) == (False, False, False)
