@@ -74,29 +74,39 @@ function carousel(root) {
 
 // The alert banner's ✕ is a form that works without JavaScript (the server sets the cookie and
 // sends the visitor back). Here it is sent in the background and the banner goes without a reload.
+// One dismissal at a time: each answer rewrites the whole cookie from the one its request carried,
+// so a second ✕ sent before the first came back would forget the first.
+let dismissals = Promise.resolve();
+
 function dismissibleAlert(form) {
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const banner = form.closest("[data-alert-banner]");
-    let response = null;
-    try {
-      response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-    } catch {
-      response = null;
-    }
-    if (!response || !response.ok) {
-      form.submit(); // the page that comes back says what went wrong (an expired form, too many tries)
-      return;
-    }
-    const next = nextBanner(banner) || firstFocusableAfter(banner.parentElement) || document.getElementById("main");
-    banner.remove();
-    next.focus();
+    dismissals = dismissals.then(() => dismissAlert(form));
   });
+}
+
+async function dismissAlert(form) {
+  const banner = form.closest("[data-alert-banner]");
+  if (!banner || !banner.isConnected) return; // pressed twice: already gone
+  let response = null;
+  try {
+    response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+  } catch {
+    response = null;
+  }
+  if (!response || !response.ok) {
+    form.submit(); // the page that comes back says what went wrong (an expired form, too many tries)
+    return;
+  }
+  const next = nextBanner(banner) || firstFocusableAfter(banner.parentElement) || document.getElementById("main");
+  const hadFocus = banner.contains(document.activeElement);
+  banner.remove();
+  if (hadFocus || document.activeElement === document.body) next.focus();
 }
 
 function nextBanner(banner) {

@@ -1,8 +1,11 @@
 """Keyboard and screen-reader use of the main menu, the hero carousel and the alert banner (issue 8)."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
+from ala_site import alerts
 from ala_site.models import AlertBanner
 
 from .test_foundation import site  # noqa: F401  (the live site with the demo content)
@@ -352,6 +355,26 @@ def test_with_javascript_dismissing_one_of_two_banners_moves_focus_to_the_other(
     expect(alert(page)).to_be_focused()
     page.reload()
     expect(alert(page)).to_have_count(1)
+
+
+def test_two_banners_dismissed_in_quick_succession_both_stay_away(page, site, monkeypatch):  # noqa: F811
+    # A slow server: the second ✕ is pressed while the first is still being answered.
+    store_dismissal = alerts.store_dismissal
+
+    def slow_store_dismissal(*args):
+        time.sleep(0.5)
+        store_dismissal(*args)
+
+    monkeypatch.setattr(alerts, "store_dismissal", slow_store_dismissal)
+    AlertBanner.objects.create(message="Libraries closed on Monday.")
+    page.goto(site + "/")
+    buttons = alert(page).get_by_role("button", name="Dismiss this alert")
+    buttons.nth(0).click()
+    buttons.nth(1).click()
+
+    expect(alert(page)).to_have_count(0)
+    page.reload()
+    expect(alert(page)).to_have_count(0)
 
 
 def test_an_edited_banner_shows_again(page, site):  # noqa: F811
