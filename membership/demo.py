@@ -65,6 +65,10 @@ TYPES = [
 DEMO_MEMBER_EMAIL = "demo.member@example.org"
 DEMO_MEMBER_PASSWORD = "libraries-for-all-ages"
 
+# The demo member's email choices; other values are someone's edit. (Association news was the
+# model's default when the first demos were loaded, so those demo members hold these values too.)
+EMAIL_CHOICES = {"news_emails": True, "advocacy_emails": False, "elearning_emails": False}
+
 
 def seed(volume=0, log=print):
     # A type that exists is staff's: its dues and texts are never written over (see ala_site.demo).
@@ -121,6 +125,7 @@ def _date_demo_membership(member, log):
             status=Membership.Status.ACTIVE,
             member_since=starts_on,
             expires_on=ends_on,
+            **EMAIL_CHOICES,
         )
         MembershipTerm.objects.create(
             membership=membership,
@@ -135,6 +140,8 @@ def _date_demo_membership(member, log):
         # Someone renewed, refunded or changed the demo membership: that history is theirs, not the demo's.
         log(f"Demo member {member.email}: the membership has its own history now; its dates are left as they are.")
         return
+    if terms[0].starts_on == starts_on:
+        return  # dated today already
     # Move the demo's own year to today, so a demo loaded again later is not a lapsed member.
     MembershipTerm.objects.filter(pk=terms[0].pk).update(**dates, reminded_30_at=None, reminded_7_at=None)
     membership.member_since, membership.expires_on = starts_on, ends_on
@@ -155,12 +162,8 @@ def _as_the_demo_wrote_it(membership, terms):
         and term.paid_at == _local_morning(term.starts_on)
         and (membership.member_since, membership.expires_on) == (term.starts_on, term.ends_on)
         and membership.status == Membership.Status.ACTIVE
-        and all(getattr(membership, name) == Membership._meta.get_field(name).default for name in EMAIL_CHOICES)
+        and all(getattr(membership, name) == value for name, value in EMAIL_CHOICES.items())
     )
-
-
-# The member's own choices, left at the model's defaults by the demo: any other value is someone's edit.
-EMAIL_CHOICES = ("news_emails", "advocacy_emails", "elearning_emails")
 
 
 def _local_morning(day):

@@ -156,7 +156,8 @@ def staff_edits():
         NavLink.objects.filter(menu=NavLink.Menu.MAIN, label="Join ALA").update(label="Join us")
         QuickLink.objects.filter(label__endswith="Notable Children's Books").update(label="Notable Children's Books")
         SiteSettings.objects.update(phone="312.944.6780")
-        Membership.objects.filter(user__email=membership_demo.DEMO_MEMBER_EMAIL).update(news_emails=False)
+        demo_member = Membership.objects.get(user__email=membership_demo.DEMO_MEMBER_EMAIL)
+        Membership.objects.filter(pk=demo_member.pk).update(news_emails=not demo_member.news_emails)
         order = order_for(poster, 2)
         Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED, staff_note="Customer phoned.")
     finally:
@@ -202,8 +203,8 @@ def test_running_it_again_later_keeps_every_edit_and_moves_only_untouched_dated_
     assert Order.objects.get(pk=staff_edits["order"].pk).status == Order.Status.CANCELLED
     assert SiteSettings.objects.get().phone == "312.944.6780"
     assert QuickLink.objects.filter(label="Notable Children's Books").count() == 1
-    # The demo member's opt-out was an edit too: the membership keeps its dates and its choice.
-    assert not demo_membership.news_emails
+    # The demo member's changed choice was an edit too: the membership keeps its dates and its choice.
+    assert demo_membership.news_emails is not membership_demo.EMAIL_CHOICES["news_emails"]
     assert demo_membership.membership_type.slug == "individual-type-1"
 
 
