@@ -25,8 +25,12 @@ function mainMenu(nav) {
     // An open panel lies over the page: left open, it would hide whatever gets focus next.
     // (No relatedTarget: focus went to another window, or a click landed on nothing focusable,
     // which the click handler below deals with.)
+    // On phones the panel is in the page's flow and covers nothing; closing it there would move
+    // the next summary away between a tap's press and release, so the tap would open nothing.
     group.addEventListener("focusout", (event) => {
-      if (group.open && event.relatedTarget && !group.contains(event.relatedTarget)) group.open = false;
+      if (!group.open || !event.relatedTarget || group.contains(event.relatedTarget)) return;
+      if (getComputedStyle(group.querySelector("[data-nav-panel]")).position !== "absolute") return;
+      group.open = false;
     });
   });
 

@@ -151,6 +151,29 @@ def test_escape_closes_the_phone_menu_one_level_at_a_time(page, site):  # noqa: 
     expect(details.locator("summary")).to_be_hidden()
 
 
+@pytest.mark.parametrize("touch", [False, True], ids=["mouse", "touch"])
+def test_on_a_phone_tapping_another_drop_down_opens_it(browser, site, touch):  # noqa: F811
+    # On phones the panels are in the page's flow: closing one as focus leaves it would move the
+    # next summary away between the press and the release, and the tap would open nothing.
+    context = browser.new_context(viewport=PHONE, has_touch=touch, is_mobile=touch)
+    page = context.new_page()
+    page.goto(site + "/")
+    main_nav(page).get_by_text("Menu", exact=True).click()
+    membership, advocacy = group(page, "Membership"), group(page, "Advocacy & News")
+
+    def press(details):
+        summary = details.locator("summary")
+        summary.tap() if touch else summary.click()
+
+    press(membership)
+    assert is_open(membership)
+    for opened, closed in [(advocacy, membership), (membership, advocacy)]:
+        press(opened)  # the one below the open panel, then the one above it
+        assert is_open(opened), "the drop-down tapped did not open"
+        assert not is_open(closed)
+    context.close()
+
+
 def test_escape_on_the_phone_menu_button_closes_the_menu(page, site):  # noqa: F811
     page.set_viewport_size(PHONE)
     page.goto(site + "/")
