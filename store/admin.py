@@ -66,12 +66,12 @@ class ProductAdmin(EditorAdmin):
     list_select_related = ("category",)
     search_fields = ("title", "slug", "short_description", "description")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("preview", *EditorAdmin.readonly_fields)
     actions = [publish, unpublish, feature, unfeature]
     fieldsets = (
         (None, {"fields": ("title", "slug", "category", "format", "short_description", "description")}),
         ("Price and stock", {"fields": ("price", "member_price", "currency", "stock")}),
-        ("Image", {"fields": ("image", "image_alt", "preview")}),
+        # The image field shows the current picture itself: no separate preview here.
+        ("Image", {"fields": ("image", "image_alt")}),
         ("Publishing", {"fields": ("is_published", "is_featured", "order")}),
         ("History", {"fields": ("created_at", "updated_at", "updated_by")}),
     )

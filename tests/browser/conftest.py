@@ -55,3 +55,43 @@ def axe_violations():
         ]
 
     return run
+
+
+def restore_staff_groups():
+    """Make the staff groups again with the migrations' own code, if a flush removed them.
+
+    Browser tests run against a live server, so their database is emptied after each test,
+    migrations' rows included (Django makes content types and permissions again, not groups).
+    serialized_rollback cannot bring them back once the flush has re-made the content types.
+    The data migrations that make groups are those that use ala_site.groups.ensure_group; they
+    run again here, in migration order, on the migrations' own models.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    if Group.objects.filter(name="Content editors").exists():
+        return
+    loader = MigrationLoader(connection)
+    state_apps = loader.project_state().apps
+    for key in _plan(loader):
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython) and hasattr(import_module(operation.code.__module__), "ensure_group"):
+                operation.code(state_apps, None)
+
+
+def _plan(loader):
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
+    return plan
+
+
+@pytest.fixture(autouse=True)
+def _staff_groups(request):
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        restore_staff_groups()

@@ -1,6 +1,5 @@
 """Each staff group, in a real browser, sees its own dashboard panels and follows a line to the filtered list."""
 
-import gc
 import re
 from datetime import timedelta
 
@@ -14,8 +13,7 @@ from tests.factories import StaffFactory
 from tests.membership.factories import MembershipFactory
 from tests.store.factories import ProductFactory
 
-# serialized_rollback: Django keeps a copy of the rows the migrations made (see _migrated_rows_copy).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
 
@@ -45,38 +43,6 @@ JOURNEYS = {
         "not_shown": "Ben Ortiz",
     },
 }
-
-
-def _migrated_rows_copy(connection):
-    """Django's copy of the rows the migrations made (the staff groups), taken when it created the test database.
-
-    It is kept on the connection object that created the database, but once Playwright's sync API
-    has started, tests run in another context where Django opens a new connection object without
-    it, so serialized_rollback silently restores nothing. Look for it on any connection of the alias.
-    """
-    from django.db.backends.base.base import BaseDatabaseWrapper
-
-    for found in [connection, *gc.get_objects()]:
-        # type(), not isinstance(): the latter would evaluate lazy objects (a request's CSP nonce).
-        if issubclass(type(found), BaseDatabaseWrapper) and found.alias == connection.alias:
-            contents = found.__dict__.get("_test_serialized_contents")
-            if contents:
-                return contents
-    return None
-
-
-@pytest.fixture(autouse=True)
-def _start_from_the_migrated_rows(transactional_db):
-    """Each test starts with the staff groups the migrations made, even after another test emptied the database."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if Group.objects.filter(name__in=JOURNEYS).count() == len(JOURNEYS):
-        return  # serialized_rollback brought them back
-    contents = _migrated_rows_copy(connection)
-    assert contents, "The rows the migrations made are gone and Django kept no copy of them."
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-    connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

@@ -213,3 +213,16 @@ def test_each_line_records_what_it_took_from_stock_and_a_restock_gives_it_back_o
 
     assert Product.objects.get(pk=counted.pk).stock == 5
     assert set(order.lines.values_list("stock_taken", flat=True)) == {0}
+
+
+def test_the_product_form_shows_its_image_once_under_one_label(admin_client):
+    import re
+
+    from tests.ala_site.test_images import png
+
+    product = ProductFactory(image=png(1200, 600), image_alt="A poster")
+
+    page = admin_client.get(f"/admin/store/product/{product.pk}/change/").content.decode()
+
+    assert len(re.findall(r"<label[^>]*>Image:</label>", page)) == 1
+    assert page.count(product.image_rendition.url) == 1
