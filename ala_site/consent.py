@@ -28,7 +28,8 @@ CATEGORIES = {
 }
 NECESSARY = (
     "Strictly necessary",
-    "Keeps you signed in, protects forms against forgery and remembers this choice. Always on.",
+    "Keeps you signed in, protects forms against forgery, and remembers this choice and the alerts you "
+    "dismissed. Always on.",
 )
 SALT = "ala.cookie-consent"
 MAX_AGE = 60 * 60 * 24 * 365 // 2  # ask again after six months
