@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "membership",
     "payments",
     "store",
+    "events",
 ]
 
 MIDDLEWARE = [
