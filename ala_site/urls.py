@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from events.sitemaps import EventSitemap
 from membership import views as membership_views
 from store import views as store_views
 from store.sitemaps import ProductSitemap
@@ -16,7 +17,7 @@ from .ratelimit import rate_limit
 from .sitemaps import StaticPagesSitemap
 
 # Apps add their own entries here as they gain public pages.
-sitemaps = {"pages": StaticPagesSitemap, "store": ProductSitemap}
+sitemaps = {"pages": StaticPagesSitemap, "store": ProductSitemap, "events": EventSitemap}
 
 admin.site.site_header = "ALA portal administration"
 admin.site.site_title = "ALA portal admin"
@@ -38,6 +39,7 @@ urlpatterns = [
     path("membership/", include("membership.urls")),
     path("donate/", membership_views.donate, name="donate"),
     path("store/", include("store.urls")),
+    path("events/", include("events.urls")),
     # Ahead of django-payments' own route for provider webhooks, to refuse unknown providers cleanly.
     re_path(r"^payments/process/(?P<variant>[a-z-]+)/$", store_views.payment_webhook),
     path("payments/", include("payments.urls")),
