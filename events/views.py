@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import icalendar
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from ala_site.templatetags.site_tags import json_ld
 
-from .models import Event
+from .models import Event, EventTypePrice
 
 PAGE_SIZE = 12
 PRICES = {"free": "Free", "paid": "Paid"}
@@ -112,7 +112,8 @@ def _month_choices(chosen, chosen_range, count=12):
 
 
 def _visible_event(request, slug):
-    event = get_object_or_404(Event.objects.prefetch_related("type_prices__membership_type"), slug=slug)
+    type_prices = Prefetch("type_prices", EventTypePrice.objects.select_related("membership_type"))
+    event = get_object_or_404(Event.objects.prefetch_related(type_prices), slug=slug)
     if not event.is_published and not request.user.is_staff:
         raise Http404("No such event.")
     return event

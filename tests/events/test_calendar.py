@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,3 +214,42 @@ def test_a_past_event_says_it_has_ended(client):
     html = client.get(event.get_absolute_url()).content.decode()
     assert "This event has ended." in html
     assert "Registrants can watch the recordings until" in html
+
+
+# Query counts: the demo loads nine events; ten times that costs the same. ------------------
+
+
+def query_count(client, url):
+    client.get(url)  # warm the caches every page shares (site settings, sections)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), [query["sql"] for query in captured]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/events/", "/events/?page=2", "/events/?kind=webinar&price=paid", "/events/past/", "/events/calendar.ics"],
+)
+def test_calendar_pages_cost_the_same_queries_at_ten_times_the_demo_volume(client, url):
+    def add(count):
+        for number in range(count):
+            EventFactory(paid=number % 2, past=number % 3 == 0)
+
+    add(9)
+    few, _ = query_count(client, url)
+    add(81)
+    many, sql = query_count(client, url)
+    assert few == many, sql
+
+
+def test_an_event_page_costs_the_same_queries_however_many_events_and_prices(client):
+    student, _ = MembershipType.objects.get_or_create(
+        slug="student", defaults={"name": "Student", "annual_dues": Decimal("33.00")}
+    )
+    event = EventFactory(paid=True)
+    few, _ = query_count(client, event.get_absolute_url())
+    EventTypePrice.objects.create(event=event, membership_type=student, price=Decimal("0.00"))
+    EventFactory.create_batch(20)
+    many, sql = query_count(client, event.get_absolute_url())
+    assert few == many, sql
