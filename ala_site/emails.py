@@ -33,8 +33,13 @@ def render_templated_email(name, context):
     return subject, body
 
 
-def queue_email(subject, body, to, *, from_email=None, reply_to=None, html_body=None, on_commit=False):
+def queue_email(
+    subject, body, to, *, from_email=None, reply_to=None, html_body=None, attachments=None, on_commit=False
+):
     """Queue one rendered message for the worker.
+
+    `attachments` is a list of (filename, content, mimetype), content as text (e.g. an .ics): the
+    task's arguments are stored as JSON, so the worker and a resend from admin get them too.
 
     With `on_commit`, a backend that does not keep its queue in this database gets the task only
     once the current transaction commits (the database queue is already transactional).
@@ -48,6 +53,8 @@ def queue_email(subject, body, to, *, from_email=None, reply_to=None, html_body=
         "html_body": html_body,
         "attempt": 1,
     }
+    if attachments:
+        fields["attachments"] = [[str(name), str(content), str(mimetype)] for name, content, mimetype in attachments]
     if on_commit and not isinstance(send_email.get_backend(), DatabaseBackend):
         transaction.on_commit(lambda: send_email.enqueue(**fields))
     else:

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "eLearning and events"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connect the store's payment signals)

@@ -1,0 +1,92 @@
+"""Two people take the last seat at once: one gets it, the other the waitlist; never more
+registrations holding seats than the capacity. Real threads, on SQLite (the write lock taken at
+BEGIN, transaction_mode=IMMEDIATE, with a busy timeout, on a file as in production) and on
+PostgreSQL (the event's row lock)."""
+
+import contextlib
+import sqlite3
+import threading
+from contextlib import closing
+
+import pytest
+from django.db import connection, connections
+
+from events.models import Event, Registration
+from tests.factories import UserFactory
+
+from .factories import EventFactory
+
+
+@pytest.fixture
+def file_database(tmp_path):
+    """On SQLite, the test database copied to a file that every thread's connection opens.
+
+    pytest-django's in-memory SQLite database is shared between connections through table locks
+    that fail at once rather than wait: threads racing there would test nothing real.
+    """
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    path = str(tmp_path / "db.sqlite3")
+    connection.ensure_connection()
+    with closing(sqlite3.connect(path)) as copy:
+        connection.connection.backup(copy)
+    in_memory_name, in_memory_connection = connection.settings_dict["NAME"], connection.connection
+    connection.settings_dict["NAME"] = path
+    connection.connection = None
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = in_memory_name
+        connection.connection = in_memory_connection
+
+
+def race_for_the_last_seat(event, people, monkeypatch):
+    """Everyone registers at once; each waits for the others after counting the seats, the moment
+    two read-then-write registrations would both see the seat free unless the second waited for
+    the first from its start. Returns the errors the threads met."""
+    counted = threading.Barrier(len(people), timeout=1)
+    seats_taken = Event.seats_taken
+
+    def seats_taken_then_wait(self, now=None):
+        taken = seats_taken(self, now)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            counted.wait()
+        return taken
+
+    monkeypatch.setattr(Event, "seats_taken", seats_taken_then_wait)
+    start = threading.Barrier(len(people))
+    errors = []
+
+    def take(user):
+        try:
+            mine = Event.objects.get(pk=event.pk)
+            start.wait()
+            mine.register(user)
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take, args=(user,)) for user in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("paid", [False, True], ids=["free", "paid"])
+def test_two_people_taking_the_last_seat_at_once_never_exceed_the_capacity(file_database, monkeypatch, paid):
+    event = EventFactory(capacity=1, paid=paid)
+    people = [UserFactory(), UserFactory()]
+
+    errors = race_for_the_last_seat(event, people, monkeypatch)
+
+    assert errors == []  # no "database is locked", no deadlock
+    statuses = sorted(Registration.objects.values_list("status", flat=True))
+    holding = Registration.Status.PENDING if paid else Registration.Status.CONFIRMED
+    assert statuses == sorted([holding, Registration.Status.WAITLISTED])
+    assert Event.objects.get(pk=event.pk).seats_taken() == 1
