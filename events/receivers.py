@@ -28,9 +28,13 @@ def describe_refund_effects(sender, order, **kwargs):
     for registration in items_in(order, Registration):
         if registration.status == Registration.Status.REFUNDED:
             continue
-        when = timezone.localtime(registration.event.starts_at)
-        effects.append(
-            f"The registration of {registration.user} for “{registration.event}” ({when:%b %-d, %Y}) is cancelled, "
-            "and the seat is offered to the first person on the waitlist."
-        )
+        event = registration.event
+        when = timezone.localtime(event.starts_at)
+        effect = f"The registration of {registration.user} for “{event}” ({when:%b %-d, %Y}) is cancelled"
+        if registration.holds_seat() and event.starts_at > timezone.now():
+            if event.registrations.filter(status=Registration.Status.WAITLISTED).exists():
+                effect += "; its seat is offered to the first person on the waitlist"
+            else:
+                effect += "; its seat is freed"
+        effects.append(effect + ".")
     return effects

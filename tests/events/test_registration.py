@@ -442,7 +442,7 @@ def test_refund_then_offer_then_pay_confirms_the_next_person(run_on_commit):
     assert registration_of(waiting_user, event).status == Registration.Status.WAITLISTED
     order = Order.objects.get()
     assert any(
-        "is cancelled, and the seat is offered to the first person on the waitlist" in effect
+        "is cancelled; its seat is offered to the first person on the waitlist." in effect
         for effect in order.refund_effects(restock=False)
     )
     mail.outbox.clear()
@@ -485,3 +485,35 @@ def test_the_queued_confirmation_keeps_its_ics_for_the_worker(settings):
     [email] = mail.outbox
     assert email.attachments[0][0] == "passports-and-notaries.ics"
     assert "SUMMARY:Passports and Notaries" in email.attachments[0][1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_sent_while_the_mail_server_is_down_keeps_its_ics_for_the_retry(settings):
+    from tests.ala_site.test_emails import FlakyMailBackend, email_results, run_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "tests.ala_site.test_emails.FlakyMailBackend"
+    FlakyMailBackend.down = True
+    event = EventFactory(title="Passports and Notaries")
+    event.register(UserFactory())
+
+    run_worker()
+
+    first, retry = email_results()
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.args_kwargs["kwargs"]["attachments"] == first.args_kwargs["kwargs"]["attachments"]
+
+
+def test_staff_refunding_an_order_read_what_it_does_to_the_registration():
+    event = EventFactory(title="Uniting Catalogers", paid=True, capacity=1)
+    client = signed_in(UserFactory(first_name="Ana", last_name="Silva"))
+    from tests.membership.flows import checkout
+
+    checkout(client, register(client, event)["Location"])
+    order = Order.objects.get()
+    registration = Registration.objects.get()
+    registration.mark_paid()
+
+    [effect] = [e for e in order.refund_effects(restock=False) if "Uniting Catalogers" in e]
+    assert effect.startswith("The registration of ") and "for “Uniting Catalogers”" in effect
+    assert effect.endswith("is cancelled; its seat is freed.")
