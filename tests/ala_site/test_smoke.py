@@ -30,10 +30,19 @@ PUBLIC_URLS = [
     "/store/",
     "/store/read-your-way-poster/",
     "/store/cart/",
+    "/events/",
+    "/events/past/",
+    "/events/how-it-feels-to-be-me/",
+    "/events/calendar.ics",
+    "/events/how-it-feels-to-be-me/ics/",
 ]
 
 # The HTML pages among them, for the accessibility sweep in tests/browser/.
-PUBLIC_PAGES = [url for url in PUBLIC_URLS if url not in ("/robots.txt", "/sitemap.xml", "/healthz")]
+PUBLIC_PAGES = [
+    url
+    for url in PUBLIC_URLS
+    if url not in ("/robots.txt", "/sitemap.xml", "/healthz") and not url.endswith((".ics", "/ics/"))
+]
 
 # Pages for a logged-in visitor.
 AUTHENTICATED_URLS = [
