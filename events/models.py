@@ -169,11 +169,11 @@ class Event(RichTextMixin, ImageModel, TrackedModel):
         if now >= self.registration_closes:
             raise RegistrationError(f"Registration for “{self.title}” is closed.")
 
-    def seats_taken(self, now=None):
+    def seats_held(self, now=None):
         return self.registrations.holding_seats(now).count()
 
     def has_free_seat(self, now=None):
-        return self.capacity is None or self.seats_taken(now) < self.capacity
+        return self.capacity is None or self.seats_held(now) < self.capacity
 
     def locked(self):
         """This event re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE transactions hold the
@@ -247,7 +247,7 @@ class Event(RichTextMixin, ImageModel, TrackedModel):
             return []
         waiting = self.registrations.filter(status=Registration.Status.WAITLISTED).order_by("created_at", "pk")
         if self.capacity is not None:
-            waiting = waiting[: max(self.capacity - self.seats_taken(now), 0)]
+            waiting = waiting[: max(self.capacity - self.seats_held(now), 0)]
         offered = list(waiting)
         for registration in offered:
             registration.status = Registration.Status.OFFERED
@@ -274,16 +274,22 @@ class EventTypePrice(models.Model):
         return f"{self.membership_type}: ${self.price}"
 
 
+def seat_holding(now=None, prefix=""):
+    """The condition for a registration holding a seat at `now`; `prefix` ("registrations__")
+    counts them from an Event query, e.g. Count("registrations", filter=seat_holding(prefix=...))."""
+    now = now or timezone.now()
+    return (
+        Q(**{f"{prefix}status": Registration.Status.CONFIRMED})
+        | Q(**{f"{prefix}status": Registration.Status.PENDING, f"{prefix}created_at__gt": now - PENDING_HOLD})
+        | Q(**{f"{prefix}status": Registration.Status.OFFERED, f"{prefix}offered_at__gt": now - OFFER_HOLD})
+    )
+
+
 class RegistrationQuerySet(models.QuerySet):
     def holding_seats(self, now=None):
         """Registrations that take a seat: confirmed, awaiting payment or offered a seat (each of
         the last two only while its hold lasts: PENDING_HOLD, OFFER_HOLD)."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(status=Registration.Status.CONFIRMED)
-            | Q(status=Registration.Status.PENDING, created_at__gt=now - PENDING_HOLD)
-            | Q(status=Registration.Status.OFFERED, offered_at__gt=now - OFFER_HOLD)
-        )
+        return self.filter(seat_holding(now))
 
     def active(self):
         return self.filter(status__in=Registration.ACTIVE_STATUSES)

@@ -182,7 +182,7 @@ def test_an_unpaid_hold_lapses_after_its_time_and_frees_the_seat():
     register(signed_in(quick := UserFactory()), event)
 
     assert registration_of(quick, event).status == Registration.Status.PENDING
-    assert event.seats_taken() == 1
+    assert event.seats_held() == 1
     # The slow one pays after all, too late: the store records it for staff instead of overselling.
     with pytest.raises(RegistrationError, match="refund the order"):
         registration_of(slow, event).mark_paid()
@@ -201,7 +201,7 @@ def test_a_payment_for_a_lapsed_hold_is_a_fulfilment_failure_for_staff_when_the_
 
     assert Order.objects.get().status == Order.Status.PAID  # the money is never lost
     assert FulfilmentFailure.objects.count() == 1
-    assert event.seats_taken() == 1
+    assert event.seats_held() == 1
 
 
 # Bad input ------------------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def test_a_full_event_puts_the_person_on_the_waitlist_and_tells_them(run_on_comm
     assert registration_of(person, event).status == Registration.Status.WAITLISTED
     assert "is full: you are on the waitlist" in messages_after(client, response)[0]
     assert [m.subject for m in mail.outbox] == ["You are on the waitlist: Fundamentals of Cataloging"]
-    assert event.seats_taken() == 1
+    assert event.seats_held() == 1
     assert "You are on the waitlist." in event_page(client, event)
 
 
@@ -341,7 +341,7 @@ def test_cancelling_a_free_registration_offers_the_seat_to_the_first_waiting_who
     assert response["Location"] == event.get_absolute_url()
     assert registration_of(ana, event).status == Registration.Status.CONFIRMED
     assert mail.outbox[-1].subject == "You are registered: Next Gen Tools"
-    assert event.seats_taken() == 1
+    assert event.seats_held() == 1
 
 
 def test_someone_else_cannot_take_an_offered_seat():
@@ -461,7 +461,7 @@ def test_refund_then_offer_then_pay_confirms_the_next_person(run_on_commit):
 
     registration = registration_of(waiting_user, event)
     assert registration.status == Registration.Status.CONFIRMED and registration.price == Decimal("45.00")
-    assert event.seats_taken() == 1
+    assert event.seats_held() == 1
     assert "You are registered: Recharging in Challenging Times" in [m.subject for m in mail.outbox]
 
 
@@ -517,3 +517,20 @@ def test_staff_refunding_an_order_read_what_it_does_to_the_registration():
     [effect] = [e for e in order.refund_effects(restock=False) if "Uniting Catalogers" in e]
     assert effect.startswith("The registration of ") and "for “Uniting Catalogers”" in effect
     assert effect.endswith("is cancelled; its seat is freed.")
+
+
+def test_seats_counted_from_an_event_query_agree_with_the_events_own_count():
+    from django.db.models import Count
+
+    from events.models import Event, seat_holding
+
+    event = EventFactory(paid=True, capacity=5)
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status=Registration.Status.PENDING)
+    lapsed = RegistrationFactory(event=event, status=Registration.Status.PENDING)
+    Registration.objects.filter(pk=lapsed.pk).update(created_at=timezone.now() - PENDING_HOLD - timedelta(seconds=1))
+    RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+
+    counted = Event.objects.annotate(held=Count("registrations", filter=seat_holding(prefix="registrations__")))
+
+    assert counted.get(pk=event.pk).held == event.seats_held() == 2

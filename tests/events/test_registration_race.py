@@ -47,15 +47,15 @@ def race_for_the_last_seat(event, people, monkeypatch):
     two read-then-write registrations would both see the seat free unless the second waited for
     the first from its start. Returns the errors the threads met."""
     counted = threading.Barrier(len(people), timeout=1)
-    seats_taken = Event.seats_taken
+    seats_held = Event.seats_held
 
-    def seats_taken_then_wait(self, now=None):
-        taken = seats_taken(self, now)
+    def seats_held_then_wait(self, now=None):
+        taken = seats_held(self, now)
         with contextlib.suppress(threading.BrokenBarrierError):
             counted.wait()
         return taken
 
-    monkeypatch.setattr(Event, "seats_taken", seats_taken_then_wait)
+    monkeypatch.setattr(Event, "seats_held", seats_held_then_wait)
     start = threading.Barrier(len(people))
     errors = []
 
@@ -89,4 +89,4 @@ def test_two_people_taking_the_last_seat_at_once_never_exceed_the_capacity(file_
     statuses = sorted(Registration.objects.values_list("status", flat=True))
     holding = Registration.Status.PENDING if paid else Registration.Status.CONFIRMED
     assert statuses == sorted([holding, Registration.Status.WAITLISTED])
-    assert Event.objects.get(pk=event.pk).seats_taken() == 1
+    assert Event.objects.get(pk=event.pk).seats_held() == 1
