@@ -12,8 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
@@ -169,14 +167,6 @@ def _event_json_ld(event):
     return json_ld(data)
 
 
-def _register_template():
-    """The registration control, once the registration work has provided it; nothing until then."""
-    try:
-        return get_template("events/_register.html")
-    except TemplateDoesNotExist:
-        return None
-
-
 @require_safe
 def event_detail(request, slug):
     event = _visible_event(request, slug)
@@ -189,7 +179,6 @@ def event_detail(request, slug):
         "same_day": timezone.localdate(event.starts_at) == timezone.localdate(event.ends_at),
         "type_prices": list(event.type_prices.all()),
         "zone_label": ZONE_LABEL,
-        "register_template": _register_template(),
         "json_ld": _event_json_ld(event),
     }
     return render(request, "events/detail.html", context)

@@ -108,6 +108,14 @@ def test_pages_of_twelve(client):
     assert 'aria-label="Pages of events"' in first.content.decode()
 
 
+def test_cards_say_free_where_a_price_is_zero(client):
+    EventFactory(title="Free for members", member_price=Decimal("0.00"), non_member_price=Decimal("43.00"))
+    EventFactory(title="Free for all")
+    html = client.get(reverse("events:list")).content.decode()
+    assert "Members free · Non-members $43.00" in html
+    assert "Free · Public Library Association" in html
+
+
 def test_empty_states(client):
     response = client.get(reverse("events:list"))
     assert "No events are scheduled right now" in response.content.decode()
@@ -148,6 +156,7 @@ def test_an_event_page_shows_its_details_in_chicago_time(client):
     assert "Members: $25.00" in html and "Non-members: $45.00" in html
     assert event.joining_url not in html  # for confirmed registrants only
     assert f'href="{reverse("events:ics", args=[event.slug])}"' in html
+    assert 'data-testid="registration"' in html  # the registration control's slot
     assert f'<link rel="canonical" href="http://testserver{event.get_absolute_url()}">' in html.replace(
         "http://127.0.0.1:8000", "http://testserver"
     )
