@@ -1,5 +1,6 @@
 import csv
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -121,8 +122,21 @@ class RegistrationInline(admin.TabularInline):
         return paid_text(registration)
 
 
+# Addresses under /events/ that are pages of their own: an event with such a slug could not be opened.
+RESERVED_SLUGS = {"past"}
+
+
+class EventForm(forms.ModelForm):
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f"“{slug}” is the address of another page: choose another slug.")
+        return slug
+
+
 @admin.register(Event)
 class EventAdmin(LiveStatusAdmin):
+    form = EventForm
     status_fields = ("is_published", "starts_at", "ends_at")
     status_labels = {LIVE: "Live", SCHEDULED: "Upcoming", EXPIRED: "Past", OFF: "Unpublished"}
     list_display = (

@@ -102,6 +102,14 @@ def test_bad_input_is_a_clear_form_error_and_nothing_is_saved(admin_client, over
     assert not Event.objects.exists()
 
 
+def test_a_slug_that_names_another_page_is_refused(admin_client):
+    response = admin_client.post(reverse("admin:events_event_add"), form_data(slug="past"))
+    assert response.context["adminform"].form.errors["slug"] == [
+        "“past” is the address of another page: choose another slug."
+    ]
+    assert not Event.objects.exists()
+
+
 def test_the_list_shows_status_and_seats(admin_client):
     now = timezone.now()
     upcoming = EventFactory(title="Upcoming one", capacity=20)

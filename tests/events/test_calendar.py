@@ -262,3 +262,12 @@ def test_an_event_page_costs_the_same_queries_however_many_events_and_prices(cli
     EventFactory.create_batch(20)
     many, sql = query_count(client, event.get_absolute_url())
     assert few == many, sql
+
+
+def test_the_sitemap_lists_published_events(client):
+    shown, hidden = EventFactory(), EventFactory(is_published=False)
+    past = EventFactory(past=True)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"{shown.get_absolute_url()}</loc>" in xml
+    assert f"{past.get_absolute_url()}</loc>" in xml
+    assert f"{hidden.get_absolute_url()}</loc>" not in xml
