@@ -117,6 +117,7 @@ def take_seat(request, slug):
         "event": event,
         "registration": registration,
         "price": event.price_for(request.user),
-        "form": RegistrationActionForm(),
+        "form": RegistrationActionForm(auto_id="take_%s"),
+        "cancel_form": RegistrationActionForm(auto_id="cancel_%s"),
     }
     return render(request, "events/register_offer.html", context)

@@ -35,7 +35,9 @@ def registration_control(context, event):
         "full": not closed and not event.has_free_seat(now),
         "price": event.price_for(user) if user is not None and user.is_authenticated else None,
         "can_cancel": registration is not None and registration.can_cancel(now),
-        "form": RegistrationActionForm(),
+        # Two forms may share the page (pay, cancel): each honeypot gets its own id.
+        "form": RegistrationActionForm(auto_id="register_%s"),
+        "cancel_form": RegistrationActionForm(auto_id="cancel_%s"),
         "csrf_token": context.get("csrf_token"),
     }
 

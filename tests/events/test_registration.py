@@ -534,3 +534,20 @@ def test_seats_counted_from_an_event_query_agree_with_the_events_own_count():
     counted = Event.objects.annotate(held=Count("registrations", filter=seat_holding(prefix="registrations__")))
 
     assert counted.get(pk=event.pk).held == event.seats_held() == 2
+
+
+def test_each_form_on_the_page_has_its_own_honeypot_id():
+    event = EventFactory(paid=True, capacity=3)
+    client = signed_in()
+    register(client, event)  # pending: "Pay" and "Cancel" side by side
+    offered = RegistrationFactory(
+        event=EventFactory(capacity=1), status=Registration.Status.OFFERED, offered_at=timezone.now()
+    )
+
+    for page in (
+        client.get(event.get_absolute_url()),
+        signed_in(offered.user).get(f"/events/{offered.event.slug}/take-seat/"),
+    ):
+        ids = re.findall(r'\bid="([^"]+)"', page.content.decode())
+        assert len([i for i in ids if i.endswith("website")]) == 2
+        assert len(ids) == len(set(ids))
