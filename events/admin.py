@@ -224,12 +224,30 @@ class EventAdmin(LiveStatusAdmin):
         return registrations_csv(Registration.objects.filter(event=event), f"registrations-{event.slug}.csv")
 
 
+class EventWhenFilter(admin.SimpleListFilter):
+    """Registrations for events still to come (or under way), or for events that are over."""
+
+    title = "event"
+    parameter_name = "event_when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming or under way"), ("past", "Over")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(event__ends_at__gt=now)
+        if self.value() == "past":
+            return queryset.filter(event__ends_at__lte=now)
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     """Registrations are read here: seats are taken, paid and freed by registration and the store."""
 
     list_display = ("name", "email", "event", "status", "was_member", "price", "paid", "created_at")
-    list_filter = ("status", "was_member", "event")
+    list_filter = ("status", EventWhenFilter, "was_member", "event")
     list_select_related = ("event", "user")
     search_fields = ("user__email", "user__first_name", "user__last_name", "event__title")
     search_help_text = "Search by name, email or event title."

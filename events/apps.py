@@ -6,4 +6,6 @@ class EventsConfig(AppConfig):
     verbose_name = "eLearning and events"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connect the store's payment signals)
+        from . import dashboard, receivers  # noqa: F401  (connect the store's payment signals)
+
+        dashboard.register()

@@ -4,6 +4,7 @@
 lags the clock. Registrations are sold through the store (store.api); see events/receivers.py.
 """
 
+import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,6 +18,18 @@ from django.utils import timezone
 
 from ala_site.models import ImageModel, TrackedModel
 from ala_site.richtext import MARKDOWN_HELP, RichTextMixin
+
+# US time zones an in-person event may be in; online events are shown in the association's (Chicago).
+TIME_ZONES = [
+    ("America/New_York", "Eastern (New York)"),
+    ("America/Chicago", "Central (Chicago)"),
+    ("America/Denver", "Mountain (Denver)"),
+    ("America/Phoenix", "Mountain, no daylight saving (Phoenix)"),
+    ("America/Los_Angeles", "Pacific (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic (Puerto Rico)"),
+]
 
 MONEY = {"max_digits": 8, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -72,6 +85,13 @@ class Event(RichTextMixin, ImageModel, TrackedModel):
     )
     venue = models.CharField(max_length=200, blank=True, help_text="For in-person events: the place's name.")
     address = models.CharField(max_length=300, blank=True, help_text="For in-person events: street, city, state.")
+    time_zone = models.CharField(
+        "event's time zone",
+        max_length=40,
+        choices=TIME_ZONES,
+        default="America/Chicago",
+        help_text="Where an in-person event takes place; its page shows times there too.",
+    )
     joining_url = models.URLField(
         "joining link", blank=True, help_text="Sent to confirmed registrants only; never shown on the public page."
     )
@@ -126,6 +146,13 @@ class Event(RichTextMixin, ImageModel, TrackedModel):
             raise ValidationError(errors)
 
     # What a visitor may do -----------------------------------------------------------------
+
+    @property
+    def local_zone(self):
+        """The venue's time zone when it differs from the association's, else None."""
+        if self.attendance == self.Attendance.ONLINE or self.time_zone == settings.TIME_ZONE:
+            return None
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
     def is_free(self):
