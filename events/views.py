@@ -84,7 +84,7 @@ def event_list(request, when=None):
         "price": price,
         "month": month,
         "month_label": date_format(month_range[0], "F Y") if month_range else "",
-        "months": _month_choices(month, month_range),
+        "months": _month_choices(month, month_range, past=when == "past"),
         "zone_label": ZONE_LABEL,
         "filtered": bool(query),
         "query": "&".join(f"{key}={value}" for key, value in query.items()),
@@ -92,15 +92,19 @@ def event_list(request, when=None):
     return render(request, "events/list.html", context)
 
 
-def _month_choices(chosen, chosen_range, count=12):
-    """This month and the next eleven, for the month filter; a month chosen outside them stays listed."""
+def _month_choices(chosen, chosen_range, count=12, past=False):
+    """This month and the next eleven (the archive: the last two years, newest first), for the
+    month filter; a month chosen outside them stays listed."""
     today = timezone.localdate()
     year, month = today.year, today.month
     choices = []
-    for _ in range(count):
+    for _ in range(count * 2 if past else count):
         start = datetime(year, month, 1)
         choices.append((f"{year:04d}-{month:02d}", date_format(start, "F Y")))
-        year, month = year + (month == 12), month % 12 + 1
+        if past:
+            year, month = year - (month == 1), (month - 2) % 12 + 1
+        else:
+            year, month = year + (month == 12), month % 12 + 1
     if chosen and chosen not in dict(choices):
         choices.insert(0, (chosen, date_format(chosen_range[0], "F Y")))
     return choices

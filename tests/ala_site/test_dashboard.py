@@ -19,6 +19,7 @@ from payments import PaymentStatus
 
 from ala_site import dashboard
 from ala_site.models import AlertBanner, Promo
+from events.models import Event, Registration
 from membership.models import Membership, MembershipType, User
 from store.models import FulfilmentFailure, Order, Payment, Product
 from tests.factories import StaffFactory, UserFactory
@@ -34,7 +35,7 @@ GROUP_PANELS = {
     "Store staff": ["store_orders", "store_stock", "recent_actions"],
     "Membership staff": ["memberships", "recent_actions"],
 }
-ALL_PANELS = ["store_orders", "store_stock", "memberships", "promos", "banners", "recent_actions"]
+ALL_PANELS = ["store_orders", "store_stock", "memberships", "events", "promos", "banners", "recent_actions"]
 
 
 class _DashboardParser(HTMLParser):
@@ -475,6 +476,21 @@ def make_rows(count, admin):
     )
     AlertBanner.objects.bulk_create(
         AlertBanner(message=f"Bulk {n}", ends_at=now + timedelta(hours=n % 300)) for n in range(count)
+    )
+    events = Event.objects.bulk_create(
+        Event(
+            title=f"Bulk event {start + n}",
+            slug=f"bulk-event-{start + n}",
+            starts_at=now + timedelta(hours=n % 300),
+            ends_at=now + timedelta(hours=n % 300 + 1),
+            summary="Bulk.",
+        )
+        for n in range(count)
+    )
+    registration_statuses = [Registration.Status.PENDING, Registration.Status.WAITLISTED]
+    Registration.objects.bulk_create(
+        Registration(event=event, user=user, status=registration_statuses[n % 2])
+        for n, (event, user) in enumerate(zip(events, users, strict=True))
     )
     promo_type = ContentType.objects.get_for_model(Promo)
     LogEntry.objects.bulk_create(
