@@ -123,17 +123,11 @@ SOCIAL_LINKS = [
     ("tiktok", "https://www.tiktok.com/@americanlibraryassociation"),
 ]
 
+# The hero's first slide, "Recharging in Challenging Times", is the featured event itself (the
+# events app's demo seeds it), no longer a promo typed apart from it.
+RETIRED_HERO_PROMO = "Recharging in Challenging Times"
+
 PROMOS = [
-    {
-        "slot": Promo.Slot.HERO,
-        "title": "Recharging in Challenging Times",
-        "body": "Join us online for Recharging in Challenging Times, a one-day Virtual Event designed "
-        "to inspire new ideas, share practical tools, and help you reconnect and renew. On-demand "
-        "access to sessions through {on_demand_until}. Free for ALA student members!",
-        "cta_label": "Register Now!",
-        "cta_url": f"{ALA}/conferences-events/recharging",
-        "window": "on_demand",
-    },
     {
         "slot": Promo.Slot.HERO,
         "title": "Celebrating ALA's 150th Anniversary",
@@ -420,6 +414,14 @@ def seed(volume=0, log=print):
             link_url=f"{ALA}/showup",
             is_active=True,
         )
+
+    # A database seeded before the event existed holds the promo too: it goes, unless staff edited it.
+    # Saved one by one (not .update()), so the hero's cached section is refreshed.
+    for promo in Promo.objects.filter(
+        slot=Promo.Slot.HERO, title=RETIRED_HERO_PROMO, updated_by=None, is_published=True
+    ):
+        promo.is_published = False
+        promo.save(update_fields=["is_published", "updated_at"])
 
     today = timezone.localdate()
     if not Promo.objects.exists():

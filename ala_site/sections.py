@@ -94,6 +94,34 @@ def section_tag(register, depends_on, template):
     return decorator
 
 
+# The landing page's hero carousel also shows slides from other apps (the events app's featured
+# event), and ala_site imports no app's models: each app registers a source here. A source's
+# content must list "promos" in its `cache_sections`, the section the hero depends on.
+_hero_slide_sources = []
+
+
+def hero_slide_source(source):
+    """Register `source()`, which returns {"slides": [...], "cache_until": datetime or None}.
+
+    Each slide offers what templates/ala_site/_hero_slide.html reads: title, body, cta_label,
+    cta_url and, with a picture, image_rendition, image_alt, rendition_width, rendition_height.
+    Apps' slides come before the promos, in the order the apps registered them.
+    """
+    if source not in _hero_slide_sources:
+        _hero_slide_sources.append(source)
+    return source
+
+
+def hero_slides_from_apps():
+    """The registered sources' slides, and the moments their content changes by the clock."""
+    slides, moments = [], []
+    for source in _hero_slide_sources:
+        found = source()
+        slides.extend(found["slides"])
+        moments.append(found.get("cache_until"))
+    return slides, moments
+
+
 def next_change(*datetimes):
     """The earliest future moment among the given ones (None when there is none)."""
     now = timezone.now()

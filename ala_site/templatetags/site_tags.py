@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from .. import alerts, form_errors
 from ..forms import CookieConsentForm, shorten_next
 from ..models import NavLink, Promo, QuickLink, QuickLinkGroup, SiteSettings, SocialLink
-from ..sections import section_tag
+from ..sections import hero_slides_from_apps, next_change, section_tag
 
 register = template.Library()
 
@@ -61,7 +61,10 @@ def _promo_context(slot):
 
 @section_tag(register, "promos", "ala_site/_hero.html")
 def hero_carousel():
-    return _promo_context(Promo.Slot.HERO)
+    """One carousel of the apps' slides (a featured event) and then the hero promos."""
+    slides, moments = hero_slides_from_apps()
+    promos = _promo_context(Promo.Slot.HERO)
+    return {"promos": slides + promos["promos"], "cache_until": next_change(promos["cache_until"], *moments)}
 
 
 @section_tag(register, "promos", "ala_site/_spotlight.html")

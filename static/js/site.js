@@ -58,22 +58,59 @@ function mainMenu(nav) {
 
 // The ARIA "carousel with buttons" (templates/ala_site/_carousel.html): one slide shown at a
 // time. Focus stays on the button pressed, and the new slide is announced.
+// A carousel of cards (data-carousel="Events") shows a page of them at once, as many as site.css
+// fits in the width (--carousel-per-page), moves by a page and announces "Events 4 to 6 of 9".
 function carousel(root) {
   const slides = Array.from(root.querySelectorAll("[data-carousel-slide]"));
   const status = root.querySelector("[data-carousel-status]");
   if (slides.length < 2) return;
+  const cards = root.dataset.carousel;
+  const list = root.querySelector(".carousel-pattern__slides");
   let current = Math.max(0, slides.findIndex((slide) => slide.classList.contains("is-current")));
 
-  function show(index) {
-    current = (index + slides.length) % slides.length;
-    slides.forEach((slide, position) => slide.classList.toggle("is-current", position === current));
+  function perPage() {
+    if (!cards) return 1;
+    return Math.max(1, parseInt(getComputedStyle(list).getPropertyValue("--carousel-per-page"), 10) || 1);
+  }
+
+  // Cards off the page are hidden from everyone (so Tab reaches only the ones in view); the row
+  // slides along so the page's cards are the ones in view.
+  function place(index) {
+    const size = perPage();
+    const pages = Math.ceil(slides.length / size);
+    const page = (Math.floor(index / size) + pages) % pages;
+    current = page * size;
+    slides.forEach((slide, position) =>
+      slide.classList.toggle("is-current", position >= current && position < current + size),
+    );
+    list.style.setProperty("--carousel-start", current);
+    return size;
+  }
+
+  function announce(size) {
+    if (cards) {
+      const last = Math.min(current + size, slides.length);
+      const range = last > current + 1 ? `${current + 1} to ${last}` : `${current + 1}`;
+      status.textContent = `${cards} ${range} of ${slides.length}`;
+      return;
+    }
     const heading = slides[current].querySelector("h1, h2, h3, h4, h5, h6");
     const title = heading ? `: ${heading.textContent.trim()}` : "";
     status.textContent = `Slide ${current + 1} of ${slides.length}${title}`;
   }
 
-  root.querySelector("[data-carousel-previous]").addEventListener("click", () => show(current - 1));
-  root.querySelector("[data-carousel-next]").addEventListener("click", () => show(current + 1));
+  // Previous from the first page goes to the last page, not to a page cut from its middle.
+  const step = (direction) => () => {
+    const size = perPage();
+    const target = direction < 0 && current === 0 ? slides.length - 1 : current + direction * size;
+    announce(place(target >= slides.length ? 0 : target));
+  };
+  root.querySelector("[data-carousel-previous]").addEventListener("click", step(-1));
+  root.querySelector("[data-carousel-next]").addEventListener("click", step(1));
+  if (cards) {
+    place(current);
+    window.addEventListener("resize", () => place(current));
+  }
 }
 
 // The alert banner's ✕ is a form that works without JavaScript (the server sets the cookie and
