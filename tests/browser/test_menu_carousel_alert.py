@@ -199,6 +199,10 @@ def test_every_drop_down_stays_inside_the_window(browser, site, width, javascrip
         details.locator("summary").click()
         panel = details.locator("ul")
         expect(panel).to_be_visible()
+        if javascript:
+            # The script places the panel on the details' toggle event, which comes a moment after
+            # the click: wait for it (a panel that never fits still fails below).
+            panel.evaluate("() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))")
         edges = panel.evaluate(
             "panel => { const box = panel.getBoundingClientRect();"
             " return [box.left, box.right, document.documentElement.clientWidth]; }"
