@@ -3,7 +3,7 @@ import csv
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from ala_site.admin import (
     unpublish,
 )
 
-from .models import Event, EventTypePrice, Registration
+from .models import Event, EventTypePrice, Registration, seat_holding
 
 ZONE = local_time_label()
 
@@ -180,7 +180,8 @@ class EventAdmin(LiveStatusAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                seats_taken=Count("registrations", filter=Q(registrations__status__in=Registration.SEAT_STATUSES))
+                # Holds that lapsed (unpaid, or a waitlist offer not taken) no longer take a seat.
+                seats_taken=Count("registrations", filter=seat_holding(prefix="registrations__"))
             )
         )
 

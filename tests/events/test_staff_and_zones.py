@@ -73,3 +73,16 @@ def test_the_events_panel_counts_what_waits_and_links_to_those_rows():
     assert pending.status_code == 200
     assert "1 registration" in visible_text(pending.content)
     assert "Memberships" not in text and "Orders" not in text
+
+
+def test_the_event_list_in_admin_counts_only_seats_still_held(admin_client):
+    from events.models import PENDING_HOLD
+
+    event = EventFactory(capacity=10)
+    RegistrationFactory(event=event)
+    lapsed = RegistrationFactory(event=event, status=Registration.Status.PENDING)
+    Registration.objects.filter(pk=lapsed.pk).update(created_at=timezone.now() - PENDING_HOLD - timedelta(minutes=1))
+
+    text = visible_text(admin_client.get("/admin/events/event/").content)
+
+    assert "1 / 10" in text
