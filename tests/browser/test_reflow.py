@@ -107,6 +107,8 @@ OVERFLOW_JS = """
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
+    // Off-page carousel cards are visibility: hidden: nobody sees, reads or tabs to them.
+    if (getComputedStyle(el).visibility === 'hidden') continue;
     let position = getComputedStyle(el).position;
     let clip = null;
     let hidden = false;
