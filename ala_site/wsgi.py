@@ -1,16 +1,15 @@
-"""
-WSGI config for ala_site project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The WSGI application for gunicorn (`gunicorn ala_site.wsgi`)."""
 
 import os
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ala_site.settings")
 
 application = get_wsgi_application()
+
+# Fail at start-up rather than on the first request that signs a cookie.
+if not settings.SECRET_KEY:
+    raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
