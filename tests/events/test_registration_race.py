@@ -4,42 +4,15 @@ BEGIN, transaction_mode=IMMEDIATE, with a busy timeout, on a file as in producti
 PostgreSQL (the event's row lock)."""
 
 import contextlib
-import sqlite3
 import threading
-from contextlib import closing
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from events.models import Event, Registration
 from tests.factories import UserFactory
 
 from .factories import EventFactory
-
-
-@pytest.fixture
-def file_database(tmp_path):
-    """On SQLite, the test database copied to a file that every thread's connection opens.
-
-    pytest-django's in-memory SQLite database is shared between connections through table locks
-    that fail at once rather than wait: threads racing there would test nothing real.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    path = str(tmp_path / "db.sqlite3")
-    connection.ensure_connection()
-    with closing(sqlite3.connect(path)) as copy:
-        connection.connection.backup(copy)
-    in_memory_name, in_memory_connection = connection.settings_dict["NAME"], connection.connection
-    connection.settings_dict["NAME"] = path
-    connection.connection = None
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = in_memory_name
-        connection.connection = in_memory_connection
 
 
 def race_for_the_last_seat(event, people, monkeypatch):
