@@ -181,48 +181,33 @@ def changelist_url(model, **lookups):
 # The site's own panels ---------------------------------------------------------------------
 
 
+def window_lines(model, flag, start_field, end_field, labels):
+    """Items of `model` (switched on by `flag`) whose window opens or closes in the next 7 days:
+    one query, two lines, each linking to the same rows in the admin list."""
+    start = now()
+    end = start + SOON
+    lookups = [
+        {f"{flag}__exact": True, f"{field}__gt": start, f"{field}__lte": end} for field in (start_field, end_field)
+    ]
+    counts = model.objects.aggregate(**{f"line{n}": Count("pk", filter=Q(**found)) for n, found in enumerate(lookups)})
+    return [
+        Line(label, counts[f"line{n}"], changelist_url(model, **found))
+        for n, (label, found) in enumerate(zip(labels, lookups, strict=True))
+    ]
+
+
 def promo_lines(request):
     from .models import Promo
 
-    start = now()
-    end = start + SOON
-    going_live = Q(is_published=True, publish_at__gt=start, publish_at__lte=end)
-    expiring = Q(is_published=True, expires_at__gt=start, expires_at__lte=end)
-    counts = Promo.objects.aggregate(going_live=Count("pk", filter=going_live), expiring=Count("pk", filter=expiring))
-    return [
-        Line(
-            "Going live in the next 7 days",
-            counts["going_live"],
-            changelist_url(Promo, is_published__exact=True, publish_at__gt=start, publish_at__lte=end),
-        ),
-        Line(
-            "Expiring in the next 7 days",
-            counts["expiring"],
-            changelist_url(Promo, is_published__exact=True, expires_at__gt=start, expires_at__lte=end),
-        ),
-    ]
+    labels = ("Going live in the next 7 days", "Expiring in the next 7 days")
+    return window_lines(Promo, "is_published", "publish_at", "expires_at", labels)
 
 
 def banner_lines(request):
     from .models import AlertBanner
 
-    start = now()
-    end = start + SOON
-    starting = Q(is_active=True, starts_at__gt=start, starts_at__lte=end)
-    ending = Q(is_active=True, ends_at__gt=start, ends_at__lte=end)
-    counts = AlertBanner.objects.aggregate(starting=Count("pk", filter=starting), ending=Count("pk", filter=ending))
-    return [
-        Line(
-            "Showing from the next 7 days",
-            counts["starting"],
-            changelist_url(AlertBanner, is_active__exact=True, starts_at__gt=start, starts_at__lte=end),
-        ),
-        Line(
-            "Ending in the next 7 days",
-            counts["ending"],
-            changelist_url(AlertBanner, is_active__exact=True, ends_at__gt=start, ends_at__lte=end),
-        ),
-    ]
+    labels = ("Showing from the next 7 days", "Ending in the next 7 days")
+    return window_lines(AlertBanner, "is_active", "starts_at", "ends_at", labels)
 
 
 def _viewable_models(user):
