@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "payments",
     "store",
     "events",
+    "joblist",
+    "advocacy",
+    "censorship",
 ]
 
 MIDDLEWARE = [

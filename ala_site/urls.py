@@ -40,6 +40,10 @@ urlpatterns = [
     path("donate/", membership_views.donate, name="donate"),
     path("store/", include("store.urls")),
     path("events/", include("events.urls")),
+    path("joblist/", include("joblist.urls")),
+    path("advocacy/", include("advocacy.urls")),
+    path("news/", include("advocacy.news_urls")),
+    path("censorship/", include("censorship.urls")),
     # Ahead of django-payments' own route for provider webhooks, to refuse unknown providers cleanly.
     re_path(r"^payments/process/(?P<variant>[a-z-]+)/$", store_views.payment_webhook),
     path("payments/", include("payments.urls")),

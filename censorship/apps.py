@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CensorshipConfig(AppConfig):
+    name = "censorship"
+    verbose_name = "Intellectual freedom"

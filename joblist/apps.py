@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JoblistConfig(AppConfig):
+    name = "joblist"
+    verbose_name = "JobLIST"
