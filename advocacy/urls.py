@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "advocacy"
 
-urlpatterns = []
+urlpatterns = [
+    # Stories share the "advocacy" namespace (story_urls has no app_name of its own).
+    path("stories/", include("advocacy.story_urls")),
+]

@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "censorship"
 
-urlpatterns = []
+urlpatterns = [
+    # The report form shares the "censorship" namespace (report_urls has no app_name of its own).
+    path("report/", include("censorship.report_urls")),
+]

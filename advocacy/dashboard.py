@@ -1,0 +1,5 @@
+"""What waits for advocacy staff, on the admin index."""
+
+
+def register():
+    pass

@@ -1,0 +1,2 @@
+def seed(volume=0, log=print):
+    return None

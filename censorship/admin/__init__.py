@@ -1,0 +1,1 @@
+from . import content, reports  # noqa: F401  (data and résumés; confidential reports)

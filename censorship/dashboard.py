@@ -1,0 +1,5 @@
+"""What waits for Intellectual Freedom staff, on the admin index."""
+
+
+def register():
+    pass
