@@ -191,6 +191,15 @@ COOKIE_CONSENT_NAME = "ala_consent"
 # Members are offered "Renew" from this many days before their membership ends (and after it lapses).
 MEMBERSHIP_RENEWAL_WINDOW_DAYS = env.int("MEMBERSHIP_RENEWAL_WINDOW_DAYS", default=60)
 
+# Challenge reports (censorship): attachments live outside MEDIA_ROOT, never served publicly; the
+# reporter's contact details are blanked this many days after a report arrives
+# (`manage.py purge_report_contacts`); new reports are announced (without their content) to the
+# Intellectual Freedom staff group and to REPORT_NOTIFY_EMAILS.
+REPORT_ATTACHMENTS_ROOT = env.path("REPORT_ATTACHMENTS_ROOT", default=VAR_DIR / "private" / "report-attachments")
+REPORT_ATTACHMENT_MAX_BYTES = env.int("REPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+REPORT_CONTACT_RETENTION_DAYS = env.int("REPORT_CONTACT_RETENTION_DAYS", default=365)
+REPORT_NOTIFY_EMAILS = env.list("REPORT_NOTIFY_EMAILS", default=[])
+
 # Security headers. No inline scripts or styles anywhere, the admin included.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
