@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "joblist"
 
-urlpatterns = []
+# Employer and job-seeker pages share the "joblist" namespace (their url modules have no app_name).
+urlpatterns = [
+    path("", include("joblist.employer_urls")),
+    path("", include("joblist.alert_urls")),
+]
