@@ -53,7 +53,8 @@ class ChallengeReportQuerySet(models.QuerySet):
         """Reports past the retention period whose reporter's contact details are still kept."""
         now = now or timezone.now()
         cutoff = now - timedelta(days=settings.REPORT_CONTACT_RETENTION_DAYS)
-        return self.filter(created_at__lt=cutoff, contact_removed_at__isnull=True)
+        kept = self.filter(created_at__lt=cutoff, contact_removed_at__isnull=True)
+        return kept.exclude(reporter_name="", reporter_email="", reporter_phone="")  # anonymous: nothing to remove
 
     def consented(self):
         return self.filter(may_disclose=True)
@@ -201,6 +202,10 @@ class ChallengeReport(models.Model):
                 if not ChallengeReport.objects.filter(reference=self.reference).exists():
                     raise
         raise IntegrityError("Could not draw a free report reference.")
+
+    def reason_category_labels(self):
+        labels = dict(self.Reason.choices)
+        return [labels[code] for code in self.reason_categories if code in labels]
 
     @property
     def has_contact(self):
