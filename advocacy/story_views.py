@@ -1,0 +1,44 @@
+"""Share your story (a public form) and the stories people agreed to publish."""
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ala_site.emails import send_templated_email_on_commit
+from ala_site.ratelimit import rate_limit
+
+from .models import Story
+from .story_forms import StoryForm
+
+PAGE_SIZE = 12
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limit("story", limit=5, period=600)
+def story_new(request):
+    form = StoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            story = form.save()
+            send_templated_email_on_commit("advocacy/email/story_received", {"story": story}, story.email)
+        return redirect("advocacy:story_thanks")
+    return render(request, "advocacy/story_new.html", {"form": form})
+
+
+@require_safe
+def story_thanks(request):
+    return render(request, "advocacy/story_thanks.html")
+
+
+@require_safe
+def story_list(request):
+    # Only the public parts are read: a page never holds an author's email, even in memory.
+    stories = Story.objects.public().only("name", "library", "city", "state", "story", "moderated_at")
+    page = Paginator(stories.order_by("-moderated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "ellipsis": Paginator.ELLIPSIS,
+    }
+    return render(request, "advocacy/story_list.html", context)
