@@ -30,7 +30,7 @@ UTILITY_LINKS = [
     ("About ALA", f"{ALA}/aboutala"),
     ("ALA Connect", "https://connect.ala.org/"),
     ("ALA Websites", f"{ALA}/aboutala/ala-websites"),
-    ("Job Board", "https://joblist.ala.org/"),
+    ("Job Board", "/joblist/"),
 ]
 
 MAIN_MENU = [
@@ -47,9 +47,9 @@ MAIN_MENU = [
     ),
     (
         "Advocacy & News",
-        f"{ALA}/advocacy",
+        "/advocacy/",
         [
-            ("Show Up for Libraries", f"{ALA}/showup"),
+            ("Show Up for Libraries", "/advocacy/"),
             ("Advocacy Action Center", f"{ALA}/advocacy/action-center"),
             ("News and Press Center", f"{ALA}/news"),
             ("American Libraries magazine", "https://americanlibrariesmagazine.org/"),
@@ -78,7 +78,7 @@ MAIN_MENU = [
         f"{ALA}/educationcareers",
         [
             ("Become a Librarian", f"{ALA}/educationcareers/librarian"),
-            ("JobLIST", "https://joblist.ala.org/"),
+            ("JobLIST", "/joblist/"),
             ("Accredited programs", f"{ALA}/educationcareers/accreditedprograms"),
         ],
     ),
@@ -86,7 +86,7 @@ MAIN_MENU = [
         "Tools & Resources",
         f"{ALA}/tools",
         [
-            ("Banned & Challenged Books", f"{ALA}/bbooks"),
+            ("Banned & Challenged Books", "/censorship/"),
             ("Library statistics", f"{ALA}/tools/research/librarystats"),
             ("Library Bill of Rights", f"{ALA}/advocacy/intfreedom/librarybill"),
         ],
@@ -225,7 +225,7 @@ QUICK_LINK_GROUPS = [
             ("Book Awards Lists", f"{ALA}/awardsgrants/book-print-media-awards"),
             ("I Love Libraries", "https://ilovelibraries.org/"),
             ("Unite Against Book Bans", "https://uniteagainstbookbans.org/"),
-            ("Advocate for Libraries", f"{ALA}/advocacy"),
+            ("Advocate for Libraries", "/advocacy/"),
             ("Become a Librarian", f"{ALA}/educationcareers/librarian"),
             ("How I Library Podcast", f"{ALA}/news/podcasts"),
             ("Visit the Library Gift Shop", "https://www.alastore.ala.org/"),
@@ -410,8 +410,8 @@ def seed(volume=0, log=print):
     if not AlertBanner.objects.exists():
         AlertBanner.objects.create(
             message="Library funding is under threat. Find out how you can show up for libraries:",
-            link_label="ala.org/showup",
-            link_url=f"{ALA}/showup",
+            link_label="Show Up for Libraries",
+            link_url="/advocacy/",
             is_active=True,
         )
 

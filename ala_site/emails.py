@@ -34,12 +34,23 @@ def render_templated_email(name, context):
 
 
 def queue_email(
-    subject, body, to, *, from_email=None, reply_to=None, html_body=None, attachments=None, on_commit=False
+    subject,
+    body,
+    to,
+    *,
+    from_email=None,
+    reply_to=None,
+    html_body=None,
+    attachments=None,
+    headers=None,
+    on_commit=False,
 ):
     """Queue one rendered message for the worker.
 
     `attachments` is a list of (filename, content, mimetype), content as text (e.g. an .ics): the
     task's arguments are stored as JSON, so the worker and a resend from admin get them too.
+
+    `headers` are extra message headers as {name: value} (e.g. List-Unsubscribe on alert emails).
 
     With `on_commit`, a backend that does not keep its queue in this database gets the task only
     once the current transaction commits (the database queue is already transactional).
@@ -55,6 +66,8 @@ def queue_email(
     }
     if attachments:
         fields["attachments"] = [[str(name), str(content), str(mimetype)] for name, content, mimetype in attachments]
+    if headers:
+        fields["headers"] = {str(name): str(value) for name, value in headers.items()}
     if on_commit and not isinstance(send_email.get_backend(), DatabaseBackend):
         transaction.on_commit(lambda: send_email.enqueue(**fields))
     else:

@@ -54,10 +54,14 @@ class EmailResent(Exception):
 
 
 @task(takes_context=True)
-def send_email(context, *, to, subject, body, from_email, reply_to=None, html_body=None, attachments=None, attempt=1):
+def send_email(
+    context, *, to, subject, body, from_email, reply_to=None, html_body=None, attachments=None, headers=None, attempt=1
+):
     """Send one rendered message. Its arguments are what admin shows of it (see EmailTaskResultAdmin)."""
     connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SEND_TIMEOUT_SECONDS)
-    message = EmailMultiAlternatives(subject, body, from_email, to, reply_to=reply_to, connection=connection)
+    message = EmailMultiAlternatives(
+        subject, body, from_email, to, reply_to=reply_to, headers=headers, connection=connection
+    )
     if html_body:
         message.attach_alternative(html_body, "text/html")
     for filename, content, mimetype in attachments or ():
@@ -69,6 +73,8 @@ def send_email(context, *, to, subject, body, from_email, reply_to=None, html_bo
         fields.update(reply_to=reply_to, html_body=html_body)
         if attachments:
             fields["attachments"] = attachments
+        if headers:
+            fields["headers"] = headers
         raise failed_attempt(context.task_result.task, fields, attempt) from exc
     return {"sent_to": to, "attempt": attempt}
 
