@@ -60,7 +60,7 @@ def sniff_content_type(upload):
 
 
 def file_size(size):
-    """"2.1 KB", "10.0 MB": with a plain space, so the message reads and copies as typed."""
+    """ "2.1 KB", "10.0 MB": with a plain space, so the message reads and copies as typed."""
     return filesizeformat(size).replace("\xa0", " ")
 
 
@@ -69,7 +69,9 @@ def extension_of(name):
 
 
 class ReportForm(HoneypotMixin, forms.ModelForm):
-    TEXT_LIMIT_MESSAGE = "Keep this under {limit:,} characters (it has %(show_value)s). Attach a longer account as a PDF."
+    TEXT_LIMIT_MESSAGE = (
+        "Keep this under {limit:,} characters (it has %(show_value)s). Attach a longer account as a PDF."
+    )
 
     subject = forms.ChoiceField(
         label="What are you reporting?",
@@ -95,7 +97,10 @@ class ReportForm(HoneypotMixin, forms.ModelForm):
     initiator = forms.ChoiceField(
         label="Who initiated the challenge?",
         choices=[("", "Choose who initiated it")] + Report.Initiator.choices,
-        error_messages={"required": "Choose who initiated the challenge.", "invalid_choice": "Choose one of the options."},
+        error_messages={
+            "required": "Choose who initiated the challenge.",
+            "invalid_choice": "Choose one of the options.",
+        },
     )
     initiator_kind = forms.ChoiceField(
         label="Was it an individual or a group?",

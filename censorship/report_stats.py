@@ -37,10 +37,7 @@ def consented_report_counts():
     reports = ChallengeReport.objects.consented()
 
     years = (
-        reports.annotate(year=ExtractYear("occurred_on"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("year")
+        reports.annotate(year=ExtractYear("occurred_on")).values("year").annotate(count=Count("pk")).order_by("year")
     )
     by_year = {row["year"]: _shown(row["count"]) for row in years}
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ala_site.emails import send_templated_email_on_commit
 from ala_site.ratelimit import rate_limit
 
-from .models import ACCESS_PERMISSION, ChallengeReport, ReportAttachment
+from .models import ACCESS_PERMISSION, ReportAttachment
 from .report_forms import ReportForm
 
 logger = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 
 from ..models import ACCESS_PERMISSION, ChallengeReport, ReportAccess, ReportAttachment, ReportNote
 

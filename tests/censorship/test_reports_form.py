@@ -95,7 +95,7 @@ def test_the_form_asks_the_reporting_questions_and_works_without_javascript(clie
 
 
 def test_an_anonymous_report_with_a_pdf_is_stored_privately_and_thanked_with_its_reference(
-    client, settings, private_reports_root, run_on_commit
+    client, settings, run_on_commit
 ):
     settings.REPORT_NOTIFY_EMAILS = ["oif-desk@example.org"]
     staff = if_staff_user(email="if.staff@example.org")
@@ -114,7 +114,7 @@ def test_an_anonymous_report_with_a_pdf_is_stored_privately_and_thanked_with_its
     assert attachment.original_name == "Board letter.pdf" and attachment.content_type == "application/pdf"
     path = Path(attachment.file.path)
     assert path.read_bytes() == PDF_BYTES
-    assert Path(private_reports_root) in path.parents
+    assert Path(settings.REPORT_ATTACHMENTS_ROOT) in path.parents
     assert Path(settings.MEDIA_ROOT) not in path.parents
     assert "Board letter" not in path.name  # stored under a random name
 
@@ -270,21 +270,21 @@ def test_a_null_character_or_a_bad_email_is_a_form_error_not_a_crash(client):
         ("empty.pdf", b"", "The file is empty"),
     ],
 )
-def test_a_file_whose_content_is_not_what_its_name_says_is_refused(client, private_reports_root, name, content, message):
+def test_a_file_whose_content_is_not_what_its_name_says_is_refused(client, settings, name, content, message):
     response = client.post(URL, {**answers(), "attachment": upload(name, content, "application/pdf")})
 
     assert_refused(response, message, "choose it again")
-    assert stored_files(private_reports_root) == []
+    assert stored_files(settings.REPORT_ATTACHMENTS_ROOT) == []
 
 
-def test_an_oversized_file_is_refused(client, settings, private_reports_root):
+def test_an_oversized_file_is_refused(client, settings):
     settings.REPORT_ATTACHMENT_MAX_BYTES = 1024
     big = PDF_BYTES[:-7] + b" " * (2048 - len(PDF_BYTES)) + b"\n%%EOF\n"
 
     response = client.post(URL, {**answers(), "attachment": upload("big.pdf", big)})
 
     assert_refused(response, "The file is 2.0 KB; the largest we accept is 1.0 KB.")
-    assert stored_files(private_reports_root) == []
+    assert stored_files(settings.REPORT_ATTACHMENTS_ROOT) == []
 
 
 @pytest.mark.parametrize(
@@ -313,7 +313,7 @@ def test_submissions_are_rate_limited(client, run_on_commit):
     assert statuses[10] == 429
 
 
-def test_a_failure_while_storing_leaves_nothing_half_saved(client, monkeypatch, private_reports_root):
+def test_a_failure_while_storing_leaves_nothing_half_saved(client, settings, monkeypatch):
     def broken_create(*args, **kwargs):
         raise RuntimeError("the notes table is unavailable")
 
@@ -324,5 +324,5 @@ def test_a_failure_while_storing_leaves_nothing_half_saved(client, monkeypatch, 
 
     assert ChallengeReport.objects.count() == 0
     assert ReportNote.objects.count() == 0
-    assert stored_files(private_reports_root) == []
+    assert stored_files(settings.REPORT_ATTACHMENTS_ROOT) == []
     assert mail.outbox == []
