@@ -1,0 +1,164 @@
+"""The public board: search and filter the live ads, and one ad's page with its JSON-LD."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+
+from ala_site.templatetags.site_tags import json_ld
+
+from .forms import JobSearchForm
+from .models import JobPosting
+
+PAGE_SIZE = 20
+# The public sees an ad once it is published; an ad that has ended keeps its page, with a banner.
+PUBLIC_STATES = (JobPosting.Status.PUBLISHED, JobPosting.Status.EXPIRED)
+
+
+class BoardSearchForm(JobSearchForm):
+    """The search form as the board shows it: "best match" joins the orders, for keyword searches."""
+
+    ORDERS = [("relevance", "Best match"), *JobSearchForm.ORDERS]
+    CONTROL_CLASSES = {"q": "form-control", "min_salary": "form-control"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].choices = self.ORDERS
+        self.fields["q"].widget.attrs.update(type="search", placeholder="e.g. children's librarian")
+        self.fields["min_salary"].widget.attrs.update(inputmode="numeric", step="1000")
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = self.CONTROL_CLASSES.get(name, "form-select")
+
+    def describe_fields(self):
+        """Tie each control to its help text and, once checked, its error (aria-describedby)."""
+        for name, field in self.fields.items():
+            described_by = [f"id_{name}-help"] if field.help_text else []
+            if self.is_bound and name in self.errors:
+                described_by.insert(0, f"id_{name}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if described_by:
+                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+
+    def board_order(self, criteria):
+        """The order asked for; by default the best match for keywords, else the newest first."""
+        asked = self.data.get("order", "")
+        if asked == "relevance" or asked not in dict(JobSearchForm.ORDERS):
+            return "relevance" if criteria.get("q") else "newest"
+        return asked
+
+
+def _ordered(postings, order):
+    if order == "salary":
+        return postings.best_paid()
+    if order == "relevance":
+        return postings.order_by("-rank", "-published_at", "-pk")
+    return postings.newest()
+
+
+def _query_string(criteria, order, **changes):
+    """The board's query string for these criteria (only valid values), e.g. for page links."""
+    params = {**criteria, **({"order": order} if order not in ("newest", "relevance") else {}), **changes}
+    return urlencode({key: value for key, value in params.items() if value not in (None, "")})
+
+
+@require_safe
+def board(request):
+    data = request.GET.copy()
+    data.pop("page", None)
+    form = BoardSearchForm(data if data else None)
+    criteria = form.criteria()
+    order = form.board_order(criteria)
+    form.describe_fields()
+    postings = _ordered(JobPosting.objects.visible().for_board().matching(criteria), order)
+    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    # Show the order in effect (a keyword search defaults to the best match).
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["order"] = order
+    labels = {name: form.fields[name].label for name in JobSearchForm.CRITERIA}
+    # Each filter in use, with the board's address without it: the empty state offers these.
+    removable = [
+        {"label": labels[name], "url": "?" + _query_string({k: v for k, v in criteria.items() if k != name}, order)}
+        for name in criteria
+    ]
+    context = {
+        "form": form,
+        "criteria": criteria,
+        "order": order,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "ellipsis": Paginator.ELLIPSIS,
+        "query": _query_string(criteria, order),
+        "filtered": bool(criteria),
+        "removable": removable,
+    }
+    return render(request, "joblist/board.html", context)
+
+
+# One ad --------------------------------------------------------------------------------------
+
+
+def _number(value):
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _posting_json_ld(posting):
+    """schema.org JobPosting with what search engines require for a job listing."""
+    employer = posting.employer
+    organization = {"@type": "Organization", "name": posting.employer_name}
+    if employer.website:
+        organization["sameAs"] = employer.website
+    if employer.image_rendition:
+        organization["logo"] = settings.SITE_URL + employer.image_rendition.url
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": posting.title,
+        "description": posting.description_html + posting.requirements_html,
+        "datePosted": timezone.localtime(posting.published_at).isoformat(),
+        "hiringOrganization": organization,
+        "employmentType": posting.employment_type,
+        "directApply": False,
+        "url": settings.SITE_URL + posting.get_absolute_url(),
+    }
+    if posting.valid_through:
+        data["validThrough"] = timezone.localtime(posting.valid_through).isoformat()
+    if posting.workplace == JobPosting.Workplace.REMOTE:
+        data["jobLocationType"] = "TELECOMMUTE"
+        data["applicantLocationRequirements"] = {"@type": "Country", "name": "US"}
+    else:
+        address = {"@type": "PostalAddress", "addressRegion": posting.state, "addressCountry": "US"}
+        if posting.city:
+            address["addressLocality"] = posting.city
+        data["jobLocation"] = {"@type": "Place", "address": address}
+    if posting.salary_min is not None or posting.salary_max is not None:
+        value = {"@type": "QuantitativeValue", "unitText": posting.salary_period.upper()}
+        if posting.salary_min is not None:
+            value["minValue"] = _number(posting.salary_min)
+        if posting.salary_max is not None:
+            value["maxValue"] = _number(posting.salary_max)
+        data["baseSalary"] = {"@type": "MonetaryAmount", "currency": "USD", "value": value}
+    return json_ld(data)
+
+
+@require_safe
+def detail(request, pk, slug=""):
+    posting = get_object_or_404(JobPosting.objects.select_related("employer"), pk=pk, status__in=PUBLIC_STATES)
+    now = timezone.now()
+    if posting.published_at is None or posting.published_at > now:
+        raise Http404("No such job.")
+    if slug != posting.slug:
+        return redirect(posting, permanent=True)
+    ended = posting.has_ended(now)
+    context = {
+        "posting": posting,
+        "employer": posting.employer,
+        "ended": ended,
+        # Search engines want an ended job's structured data gone; the page itself says noindex.
+        "json_ld": "" if ended else _posting_json_ld(posting),
+    }
+    return render(request, "joblist/detail.html", context)
