@@ -35,13 +35,23 @@ PUBLIC_URLS = [
     "/events/how-it-feels-to-be-me/",
     "/events/calendar.ics",
     "/events/how-it-feels-to-be-me/ics/",
+    "/advocacy/",
+    "/advocacy/alerts/",
+    "/advocacy/alerts/check-your-email/",
+    "/advocacy/stories/",
+    "/advocacy/stories/new/",
+    "/advocacy/stories/thanks/",
+    "/news/",
+    "/news/?kind=press_release",
+    "/news/aging-together-evaluation/",
+    "/news/feed/",
 ]
 
 # The HTML pages among them, for the accessibility sweep in tests/browser/.
 PUBLIC_PAGES = [
     url
     for url in PUBLIC_URLS
-    if url not in ("/robots.txt", "/sitemap.xml", "/healthz") and not url.endswith((".ics", "/ics/"))
+    if url not in ("/robots.txt", "/sitemap.xml", "/healthz") and not url.endswith((".ics", "/ics/", "/feed/"))
 ]
 
 # Pages for a logged-in visitor.
