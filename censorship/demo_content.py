@@ -1,8 +1,8 @@
 """Demo content for the public censorship pages: the published figures, the most-challenged books
 of 2024 and a book résumé for each of them (from seed/ala-facts.md).
 
-A row that exists (a year by its number, a listed book by its year and title, a résumé by its
-slug) is left as it is: staff may have corrected it. A résumé's reviews, awards and resources are
+A row that exists (a year by its number, a résumé by its slug) is left as it is: staff may have
+corrected it; a year's list of books is added only while the year has none. A résumé's reviews, awards and resources are
 added only when the résumé itself is new, so a line staff deleted does not come back.
 `--volume N` adds N generated résumés for benchmarks.
 """
@@ -324,22 +324,23 @@ def _paragraphs(text):
 
 
 def _seed_books(year):
+    """The year's list, only while it has none: a book staff took off the list stays off."""
+    if year.challenged_books.exists():
+        return 0
     resumes = {resume.slug: resume for resume in BookResume.objects.filter(slug__in=[b["slug"] for b in BOOKS_2024])}
-    made = 0
-    for data in BOOKS_2024:
-        book, created = ChallengedBook.objects.get_or_create(
+    ChallengedBook.objects.bulk_create(
+        ChallengedBook(
             year=year,
             title=data["title"],
-            defaults={
-                "rank": data["rank"],
-                "author": data["author"],
-                "challenges": data["challenges"],
-                "reasons": data["reasons"],
-                "resume": resumes.get(data["slug"]),
-            },
+            rank=data["rank"],
+            author=data["author"],
+            challenges=data["challenges"],
+            reasons=data["reasons"],
+            resume=resumes.get(data["slug"]),
         )
-        made += created
-    return made
+        for data in BOOKS_2024
+    )
+    return len(BOOKS_2024)
 
 
 # Generated résumés (--volume) ---------------------------------------------------------------

@@ -22,8 +22,8 @@ __all__ = ["BookResume", "ResumeReview", "ResumeRecognition", "ResumeRetention",
 # The directory's age filter: a book shows under every range its own ages overlap.
 AGE_RANGES = {
     "children": ("Children (up to 8)", 0, 8),
-    "middle-grade": ("Middle grade (8–12)", 8, 12),
-    "teens": ("Teens (12–18)", 12, 18),
+    "middle-grade": ("Middle grade (9–12)", 9, 12),
+    "teens": ("Teens (13–17)", 13, 17),
     "adults": ("Adults (18 and up)", 18, 120),
 }
 
