@@ -1,0 +1,24 @@
+"""A GIN index for the site search (PostgreSQL only; nothing on SQLite).
+
+It indexes the very weighted tsvector the search filters on (events/search.py), so the planner uses it;
+tests/ala_site/test_search.py checks with EXPLAIN that it does. Change both together.
+"""
+
+from django.db import migrations
+
+from ala_site.search import index_operation
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("events", "0002_time_zone_and_staff"),
+    ]
+
+    operations = [
+        index_operation(
+            "events",
+            "event",
+            "events_event_search_gin",
+            {"A": ("title",), "B": ("summary",), "C": ("description", "organiser")},
+        ),
+    ]
