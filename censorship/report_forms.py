@@ -220,9 +220,8 @@ class ReportForm(HoneypotMixin, forms.ModelForm):
             f"A PDF, JPEG or PNG file of up to {file_size(settings.REPORT_ATTACHMENT_MAX_BYTES)}, such as the "
             "challenge form or a letter. It stays confidential too."
         )
-        for name in ("material_title", "material_type", "initiator_other"):
-            # Required when they apply (see clean); the label says when.
-            self.fields[name].widget.attrs["data-conditional"] = "true"
+        # The browser's date picker offers no day after today (the server checks it too).
+        self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]
