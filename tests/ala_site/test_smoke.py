@@ -45,13 +45,21 @@ PUBLIC_URLS = [
     "/news/?kind=press_release",
     "/news/aging-together-evaluation/",
     "/news/feed/",
+    "/censorship/",
+    "/censorship/data/",
+    "/censorship/data.csv",
+    "/censorship/most-challenged.csv",
+    "/censorship/resumes/",
+    "/censorship/resumes/?q=hopkins&age=teens&format=verse",
+    "/censorship/resumes/gender-queer/",
+    "/censorship/report/",
 ]
 
 # The HTML pages among them, for the accessibility sweep in tests/browser/.
 PUBLIC_PAGES = [
     url
     for url in PUBLIC_URLS
-    if url not in ("/robots.txt", "/sitemap.xml", "/healthz") and not url.endswith((".ics", "/ics/", "/feed/"))
+    if url not in ("/robots.txt", "/sitemap.xml", "/healthz") and not url.endswith((".ics", "/ics/", "/feed/", ".csv"))
 ]
 
 # Pages for a logged-in visitor.
