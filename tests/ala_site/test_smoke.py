@@ -53,6 +53,9 @@ PUBLIC_URLS = [
     "/censorship/resumes/?q=hopkins&age=teens&format=verse",
     "/censorship/resumes/gender-queer/",
     "/censorship/report/",
+    "/joblist/",
+    "/joblist/?q=librarian&state=MO&order=salary",
+    "/joblist/1-education-librarian/",
 ]
 
 # The HTML pages among them, for the accessibility sweep in tests/browser/.
@@ -67,6 +70,8 @@ AUTHENTICATED_URLS = [
     "/accounts/password_change/",
     "/accounts/password_change/done/",
     "/membership/account/",
+    "/joblist/post/",
+    "/joblist/my-ads/",
 ]
 
 
