@@ -6,18 +6,33 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from advocacy.campaign_sitemap import CampaignPagesSitemap
+from advocacy.sitemaps import NewsSitemap, StoryPagesSitemap
+from censorship.sitemaps import BookResumeSitemap, CensorshipPagesSitemap
 from events.sitemaps import EventSitemap
+from joblist.sitemaps import JobListPagesSitemap, JobPostingSitemap
 from membership import views as membership_views
 from store import views as store_views
 from store.sitemaps import ProductSitemap
 
-from . import views
+from . import search_views, views
 from .forms import PasswordResetRequestForm
 from .ratelimit import rate_limit
 from .sitemaps import StaticPagesSitemap
 
 # Apps add their own entries here as they gain public pages.
-sitemaps = {"pages": StaticPagesSitemap, "store": ProductSitemap, "events": EventSitemap}
+sitemaps = {
+    "pages": StaticPagesSitemap,
+    "store": ProductSitemap,
+    "events": EventSitemap,
+    "joblist": JobListPagesSitemap,
+    "jobs": JobPostingSitemap,
+    "advocacy": CampaignPagesSitemap,
+    "news": NewsSitemap,
+    "stories": StoryPagesSitemap,
+    "censorship": CensorshipPagesSitemap,
+    "resumes": BookResumeSitemap,
+}
 
 admin.site.site_header = "ALA portal administration"
 admin.site.site_title = "ALA portal admin"
@@ -26,6 +41,7 @@ admin.site.index_title = "Content and operations"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cookies/", views.cookie_settings, name="cookie_settings"),
+    path("search/", search_views.search, name="search"),
     path("alerts/<int:pk>/dismiss/", views.dismiss_alert, name="dismiss_alert"),
     # The reset form sends email to any address typed in: rate-limited, with a honeypot.
     path(

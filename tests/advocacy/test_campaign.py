@@ -225,3 +225,9 @@ def test_staff_edit_actions_in_the_admin_and_the_editor_is_recorded(client):
     action = CampaignAction.objects.get()
     assert action.updated_by == staff
     assert "Write to your state legislator" in visible_text(client.get("/advocacy/").content)
+
+
+def test_the_sitemap_lists_the_campaign_and_the_alert_sign_up(client):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/advocacy/</loc>" in xml
+    assert "/advocacy/alerts/</loc>" in xml
