@@ -94,10 +94,11 @@ class Story(models.Model):
         return f"{self.city}, {self.state}"
 
     def _moderate(self, status, by, allowed_from, reason=""):
-        """Move to `status` under a row lock, so two staff acting at once cannot both apply."""
+        """Move to `status` under a row lock. The decision was made on the story as this copy shows
+        it: if someone else moderated it meanwhile, theirs stands and this one is refused."""
         with transaction.atomic():
             current = Story.objects.select_for_update().get(pk=self.pk)
-            if current.status not in allowed_from:
+            if current.status != self.status or current.status not in allowed_from:
                 raise StoryModerationError(f"“{self}” is already {current.get_status_display().lower()}.")
             self.status = status
             self.moderated_at = timezone.now()

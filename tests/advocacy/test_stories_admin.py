@@ -218,3 +218,13 @@ def test_staff_who_only_view_stories_cannot_export(client):
 
     assert not response["Content-Type"].startswith("text/csv")
     assert StoryExport.objects.count() == 0
+
+
+def test_an_approved_story_can_be_taken_down_with_a_reason(client, staff):
+    story = StoryFactory(approved=True, library="Taken Down Library")
+    assert "Taken Down Library" in client.get("/advocacy/stories/").content.decode()
+
+    action(client, "reject", [story], confirm="yes", reason="The author asked us to remove it")
+
+    assert Story.objects.get().status == Story.Status.REJECTED
+    assert "Taken Down Library" not in client.get("/advocacy/stories/").content.decode()
