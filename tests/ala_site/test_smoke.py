@@ -56,6 +56,7 @@ PUBLIC_URLS = [
     "/joblist/",
     "/joblist/?q=librarian&state=MO&order=salary",
     "/joblist/1-education-librarian/",
+    "/joblist/feed/",
 ]
 
 # The HTML pages among them, for the accessibility sweep in tests/browser/.
@@ -72,6 +73,7 @@ AUTHENTICATED_URLS = [
     "/membership/account/",
     "/joblist/post/",
     "/joblist/my-ads/",
+    "/joblist/alerts/",
 ]
 
 
