@@ -280,7 +280,7 @@ def test_the_preview_shows_the_ad_as_it_will_appear(owner, employer):
 
     assert h1_count(html) == 1 and "Preview your ad" in text
     assert "Teen Librarian" in text and "Lakeside Public Library" in text
-    assert "$58,000 – $72,000 per year" in text
+    assert "$58,000–$72,000 per year" in text
     assert "<strong>reference desk</strong>" in html
     assert "Edit" in text and "Pay $250.00 and submit for review" in text
     assert client.head(f"/joblist/post/{posting.pk}/preview/").status_code == 200
