@@ -287,3 +287,57 @@ def test_the_dashboard_panel_is_only_for_those_who_review(waiting):
     client = Client()
     client.force_login(staff_in("Events staff"))
     assert "Ads waiting for review" not in visible_text(client.get("/admin/").content)
+
+
+# Two reviewers at once ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_deciding_at_once_give_the_ad_one_outcome(file_database, monkeypatch):
+    """One approves while the other rejects: each decision reads the ad under its lock (PostgreSQL's
+    row lock; SQLite's write lock at BEGIN), so the second finds it decided and changes nothing."""
+    import contextlib
+    import threading
+
+    from django.db import connections
+
+    posting = JobPostingFactory(pending=True, title="Teen Services Librarian")
+    reviewers = [staff_in(JOBLIST_STAFF_GROUP), staff_in(JOBLIST_STAFF_GROUP)]
+    read = threading.Barrier(2, timeout=1)
+    locked = JobPosting._locked
+
+    def locked_then_wait(self):
+        fresh = locked(self)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            read.wait()  # the other reviewer's decision would read the ad now, were it not locked
+        return fresh
+
+    monkeypatch.setattr(JobPosting, "_locked", locked_then_wait)
+    start = threading.Barrier(2)
+    errors, statuses = [], []
+
+    def decide(user, decision, data):
+        try:
+            client = Client()
+            client.force_login(user)
+            start.wait()
+            statuses.append(client.post(f"{CHANGELIST}{posting.pk}/{decision}/", data).status_code)
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(reviewers[0], "approve", {})),
+        threading.Thread(target=decide, args=(reviewers[1], "reject", {"reason": "Add the salary."})),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == [] and statuses == [302, 302]
+    posting.refresh_from_db()
+    assert posting.status in (JobPosting.Status.PUBLISHED, JobPosting.Status.REJECTED)
+    assert LogEntry.objects.filter(object_id=str(posting.pk)).count() == 1
+    assert len(mail.outbox) == 1
