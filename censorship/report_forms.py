@@ -85,13 +85,16 @@ class ReportForm(HoneypotMixin, forms.ModelForm):
         required=False,
         error_messages={"invalid_choice": "Choose one of the types of item."},
     )
+    # A plain text box, not a date picker: Chromium's picker makes month, day and year separate
+    # tab stops (the same reason the events archive uses a list of months).
     occurred_on = forms.DateField(
         label="When did it happen?",
-        help_text="An approximate date is fine: tick the box below if it is.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Month/day/year, like 03/15/2026. An approximate date is fine: tick the box below if it is.",
+        input_formats=["%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%m/%d/%Y", attrs={"autocomplete": "off"}),
         error_messages={
             "required": "Give the date it happened (an approximate date is fine).",
-            "invalid": "Enter the date as year-month-day, like 2026-03-15.",
+            "invalid": "Enter the date as month/day/year, like 03/15/2026.",
         },
     )
     initiator = forms.ChoiceField(
@@ -220,8 +223,6 @@ class ReportForm(HoneypotMixin, forms.ModelForm):
             f"A PDF, JPEG or PNG file of up to {file_size(settings.REPORT_ATTACHMENT_MAX_BYTES)}, such as the "
             "challenge form or a letter. It stays confidential too."
         )
-        # The browser's date picker offers no day after today (the server checks it too).
-        self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]

@@ -42,7 +42,7 @@ def fill_report(page, *, description):
     page.get_by_label("If a material is challenged: author or performer (if known)").fill("George M. Johnson")
     page.get_by_label("If a material is challenged: type of item").select_option(label="Book")
     page.get_by_label("Describe the incident").fill(description)
-    page.get_by_label("When did it happen?").fill((timezone.localdate() - timedelta(days=3)).isoformat())
+    page.get_by_label("When did it happen?").fill(f"{timezone.localdate() - timedelta(days=3):%m/%d/%Y}")
     page.get_by_label("Who initiated the challenge?").select_option(label="School or library administrator")
     page.get_by_label("An individual").check()
     page.get_by_label("Why did the initiator say it was a concern?").fill("Claimed to be sexually explicit.")

@@ -232,7 +232,15 @@ def test_a_date_in_the_future_is_refused(client):
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
 
     assert_refused(client.post(URL, answers(occurred_on=tomorrow)), "The date cannot be in the future")
-    assert_refused(client.post(URL, answers(occurred_on="2026-02-31")), "Enter the date as year-month-day")
+    assert_refused(client.post(URL, answers(occurred_on="02/31/2026")), "Enter the date as month/day/year")
+    assert_refused(client.post(URL, answers(occurred_on="03/15/1850")), "Give a date from 1900 on.")
+
+
+def test_a_us_date_is_understood(client, run_on_commit):
+    with run_on_commit():
+        client.post(URL, answers(occurred_on="03/15/2025"))
+
+    assert ChallengeReport.objects.get().occurred_on.isoformat() == "2025-03-15"
 
 
 def test_a_megabyte_in_a_text_field_is_refused_with_a_clear_message(client):
