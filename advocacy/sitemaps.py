@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
-from .models import Article
+from .models import Article, Story
 
 
 class NewsSitemap(Sitemap):
@@ -27,3 +28,11 @@ class StoryPagesSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+    def lastmod(self, item):
+        """When what the page lists last changed (the form has no such moment)."""
+        if item == "news:list":
+            return Article.objects.visible().aggregate(newest=Max("updated_at"))["newest"]
+        if item == "advocacy:story_list":
+            return Story.objects.public().aggregate(newest=Max("moderated_at"))["newest"]
+        return None

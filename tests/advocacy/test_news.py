@@ -277,3 +277,16 @@ def test_the_admin_list_shows_each_articles_status(client):
 
     assert "Later one" in scheduled
     assert "Live one" not in scheduled and "Draft one" not in scheduled
+
+
+def test_the_sitemap_dates_the_list_pages_by_their_newest_content(client):
+    ArticleFactory(slug="listed")
+    ArticleFactory(slug="later", scheduled=True)
+    newest = Article.objects.get(slug="listed").updated_at
+
+    sitemap = ElementTree.fromstring(client.get("/sitemap.xml").content)
+
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    dates = {url.findtext(f"{namespace}loc").split("/", 3)[3]: url.findtext(f"{namespace}lastmod") for url in sitemap}
+    assert dates["news/"] == timezone.localtime(newest).strftime("%Y-%m-%d")
+    assert dates["advocacy/stories/new/"] is None
