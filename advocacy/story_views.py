@@ -17,7 +17,10 @@ PAGE_SIZE = 12
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("story", limit=5, period=600)
 def story_new(request):
-    form = StoryForm(request.POST or None)
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.get_full_name(), "email": request.user.email}
+    form = StoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             story = form.save()

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from advocacy.models import Story
+from tests.factories import UserFactory
 from tests.html_utils import h1_count, headings, visible_text
 
 from .news_factories import StoryFactory
@@ -212,3 +213,12 @@ def test_the_list_is_paginated_in_a_constant_number_of_queries(client, django_as
 def test_read_only_pages_refuse_post(client):
     assert client.post(LIST).status_code == 405
     assert client.post("/advocacy/stories/thanks/").status_code == 405
+
+
+def test_a_signed_in_person_finds_their_name_and_email_filled_in(client):
+    client.force_login(UserFactory(first_name="Ana", last_name="Reyes", email="ana@example.org"))
+
+    content = client.get(NEW).content.decode()
+
+    assert 'value="Ana Reyes"' in content
+    assert 'value="ana@example.org"' in content
