@@ -1,0 +1,109 @@
+"""Time the board's typical searches over many postings, and show whether the search index is used.
+
+Run it on a scratch database: it adds the demo's generated postings (joblist.demo.seed's volume)
+to the database it runs on. See README, "JobLIST: search benchmark".
+"""
+
+import statistics
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.core.paginator import Paginator
+from django.db import connection
+
+from joblist import demo
+from joblist.forms import describe_criteria
+from joblist.models import JobPosting
+
+SEARCH_INDEX = "joblist_search_vector_gin"
+PAGE_SIZE = 20  # the board's page
+
+# Typical board searches: (criteria, order), order as the board picks it (best match for keywords).
+SEARCHES = [
+    ({"q": "library"}, "relevance"),  # a word nearly every ad has: the worst case for ranking
+    ({"q": "librarian"}, "relevance"),
+    ({"q": "teen programs"}, "relevance"),
+    ({"q": '"legal research"'}, "relevance"),
+    ({"q": "metadata -teen", "library_type": "academic"}, "relevance"),
+    ({"q": "archivist", "state": "ND"}, "relevance"),
+    ({"q": "librarian", "workplace": "remote", "min_salary": 60000}, "relevance"),
+    ({"q": "numismatics"}, "relevance"),  # no match
+    ({"state": "IL", "category": "librarian"}, "newest"),
+    ({"min_salary": 60000}, "salary"),
+    ({}, "newest"),
+]
+
+
+def board_page(criteria, order):
+    """The rows and count of the board's first page for these criteria, as the board queries them."""
+    postings = JobPosting.objects.visible().for_board().matching(criteria)
+    if order == "salary":
+        postings = postings.best_paid()
+    elif order == "relevance":
+        postings = postings.order_by("-rank", "-published_at", "-pk")
+    else:
+        postings = postings.newest()
+    return postings
+
+
+def percentile(times, fraction):
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = (
+        "Ensure N generated postings exist (the demo's generator, bulk-created), refresh the search "
+        "vectors, then run typical board searches (keywords and filters) several times each and print "
+        "the median and 95th percentile time of a board page (its count and its rows), and on PostgreSQL "
+        f"whether the GIN index {SEARCH_INDEX} is used. On SQLite it measures the simple word match. "
+        "Adds rows to the database it runs on: use a scratch database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=100_000, help="Generated postings to have (default 100000).")
+        parser.add_argument("--repeat", type=int, default=10, help="Runs of each search (default 10).")
+
+    def handle(self, *args, rows, repeat, **options):
+        if rows < 0 or repeat < 1:
+            raise CommandError("--rows must be 0 or more and --repeat at least 1.")
+        postgres = connection.vendor == "postgresql"
+        started = time.perf_counter()
+        demo.seed(volume=rows, log=lambda line: self.stdout.write(line))
+        if postgres:
+            JobPosting.objects.filter(search_vector=None).refresh_search_vectors()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE joblist_jobposting")  # fresh statistics for the planner
+        self.stdout.write(f"Ready in {time.perf_counter() - started:.1f} s.")
+
+        total, visible = JobPosting.objects.count(), JobPosting.objects.visible().count()
+        if postgres:
+            self.stdout.write(f"PostgreSQL full-text search: {total:,} postings, {visible:,} on the board.")
+        else:
+            self.stdout.write(
+                f"{connection.vendor}: measures the simple word match (no full-text index): "
+                f"{total:,} postings, {visible:,} on the board."
+            )
+        self.stdout.write(f"Each search {repeat} times; times are one board page (count + {PAGE_SIZE} rows).\n")
+        header = f"{'search':<58} {'matches':>8} {'median':>9} {'p95':>9}"
+        self.stdout.write(header + ("  GIN index" if postgres else ""))
+        for criteria, order in SEARCHES:
+            self.stdout.write(self._measure(criteria, order, repeat, postgres))
+
+    def _measure(self, criteria, order, repeat, postgres):
+        times, matches = [], 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            page = Paginator(board_page(criteria, order), PAGE_SIZE).page(1)
+            list(page.object_list)
+            times.append((time.perf_counter() - start) * 1000)
+            matches = page.paginator.count
+        label = f"{describe_criteria(criteria)}, {order}"[:58]
+        line = f"{label:<58} {matches:>8,} {statistics.median(times):>6.1f} ms {percentile(times, 0.95):>6.1f} ms"
+        if postgres:
+            if criteria.get("q"):
+                plan = board_page(criteria, order)[:PAGE_SIZE].explain()
+                line += "  yes" if SEARCH_INDEX in plan else "  NO"
+            else:
+                line += "  (no keywords)"
+        return line
