@@ -184,7 +184,7 @@ class ChallengeReportAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
     def reason_kinds(self, report):
         return ", ".join(report.reason_category_labels()) or self.get_empty_value_display()
 
-    @admin.display(description="state changed by")
+    @admin.display(description="status changed by")
     def changed_by(self, report):
         return person(report.status_changed_by) if report.status_changed_at else self.get_empty_value_display()
 

@@ -292,7 +292,7 @@ class ReportNote(models.Model):
         verbose_name = "internal note"
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.report_id}"
+        return f"{self.get_kind_display()} #{self.pk}"
 
 
 def attachment_name(instance, filename):
@@ -317,7 +317,7 @@ class ReportAttachment(models.Model):
         verbose_name = "attachment"
 
     def __str__(self):
-        return f"Attachment {self.pk} of {self.report_id}"
+        return f"Attachment #{self.pk}"
 
     @property
     def extension(self):
@@ -345,7 +345,7 @@ class ReportAccess(models.Model):
         verbose_name = "access record"
 
     def __str__(self):
-        return f"{self.get_action_display()} ({self.report_id})"
+        return f"{self.get_action_display()} #{self.pk}"
 
 
 def _delete_attachment_file(sender, instance, **kwargs):
