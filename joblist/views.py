@@ -28,7 +28,7 @@ class BoardSearchForm(JobSearchForm):
         super().__init__(*args, **kwargs)
         self.fields["order"].choices = self.ORDERS
         self.fields["q"].widget.attrs.update(type="search", placeholder="e.g. children's librarian")
-        self.fields["min_salary"].widget.attrs.update(inputmode="numeric", step="1000")
+        self.fields["min_salary"].widget.attrs.update(inputmode="numeric")
         for name, field in self.fields.items():
             field.widget.attrs["class"] = self.CONTROL_CLASSES.get(name, "form-select")
 
