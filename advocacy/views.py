@@ -54,7 +54,7 @@ def alerts_confirm(request, token):
     """GET shows a button, POST confirms: a mail scanner opening the link confirms nothing."""
     found = alert_links.read_confirm_token(token)
     subscriber = AlertSubscriber.objects.filter(pk=found[0], email=found[1]).first() if found else None
-    if subscriber is None:
+    if subscriber is None or not subscriber.accepts_link_from(found[2]):
         return _invalid_link(request, "confirm")
     if request.method == "POST":
         if not subscriber.confirm(link_issued_at=found[2]):
@@ -66,9 +66,11 @@ def alerts_confirm(request, token):
 # RFC 8058 one-click unsubscribe: a mail provider POSTs "List-Unsubscribe=One-Click" to the link
 # in the List-Unsubscribe header, with no cookie and no CSRF token. The signed token in the
 # address is the proof; a forged cross-site POST would need it.
+# Its limit is high: providers' one-click POSTs come from a few shared addresses, and after an
+# alert many arrive at once; guessing a signed token is hopeless whatever the limit.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-@rate_limit("advocacy-alerts-link", limit=30, period=600)
+@rate_limit("advocacy-alerts-unsubscribe", limit=600, period=600)
 def alerts_unsubscribe(request, token):
     found = alert_links.read_unsubscribe_token(token)
     if found is None:

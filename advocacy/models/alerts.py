@@ -127,14 +127,20 @@ class AlertSubscriber(models.Model):
         subject, body = render_templated_email(name, context)
         queue_email(subject, body, self.email, on_commit=True)
 
+    def accepts_link_from(self, link_issued_at):
+        """Whether a confirmation link made at `link_issued_at` (Unix time) still counts: not if an
+        unsubscribe came after it (only a new sign-up's link undoes an unsubscribe)."""
+        if self.unsubscribed_at is None:
+            return True
+        # Whole seconds: the link's time is truncated, the unsubscribe's is not.
+        return datetime.fromtimestamp(link_issued_at, tz=UTC) >= self.unsubscribed_at.replace(microsecond=0)
+
     def confirm(self, link_issued_at, now=None):
-        """Confirm by a link made at `link_issued_at` (Unix time); False if an unsubscribe came after it."""
+        """Confirm by a link made at `link_issued_at`; False if the link no longer counts."""
         now = now or timezone.now()
         with transaction.atomic():
             subscriber = type(self).objects.select_for_update().get(pk=self.pk)
-            issued = datetime.fromtimestamp(link_issued_at, tz=UTC)
-            # Whole seconds: the link's time is truncated, the unsubscribe's is not.
-            if subscriber.unsubscribed_at and issued < subscriber.unsubscribed_at.replace(microsecond=0):
+            if not subscriber.accepts_link_from(link_issued_at):
                 return False
             if subscriber.status != self.Status.CONFIRMED:
                 subscriber.status = self.Status.CONFIRMED

@@ -196,6 +196,7 @@ def test_signing_up_again_undoes_an_unsubscribe_once_confirmed_and_old_links_sta
 
     with time_machine.travel(timezone.now() + timedelta(hours=1)):
         # The old confirmation link (still within its seven days) cannot undo the unsubscribe.
+        assert Client().get(old_confirm).status_code == 400
         assert Client().post(old_confirm).status_code == 400
         assert AlertSubscriber.objects.get().status == AlertSubscriber.Status.UNSUBSCRIBED
 
@@ -337,3 +338,16 @@ def test_the_sign_up_page_lists_the_fields_with_labels():
         assert label in text
     assert client.head("/advocacy/alerts/").status_code == 200
     assert client.delete("/advocacy/alerts/").status_code == 405
+
+
+def test_many_one_click_unsubscribes_from_one_mail_provider_address_all_go_through():
+    subscribers = AlertSubscriberFactory.create_batch(40)
+    provider = Client(REMOTE_ADDR="192.0.2.25")
+
+    statuses = {
+        provider.post(UNSUBSCRIBE_LINK.search(alert_links.unsubscribe_url(subscriber))[1]).status_code
+        for subscriber in subscribers
+    }
+
+    assert statuses == {200}
+    assert not AlertSubscriber.objects.confirmed().exists()
