@@ -93,3 +93,22 @@ def test_a_resume_saved_in_admin_renders_its_markdown(staff_client):
     data.update({"isbn": "", "age_max": "18"})
     assert staff_client.post("/admin/censorship/bookresume/add/", data).status_code == 302
     assert BookResume.objects.get(slug="sold").synopsis_html == "<p>Lakshmi is <strong>thirteen</strong>.</p>"
+
+
+def test_intellectual_freedom_staff_edit_the_public_content_and_content_editors_do_not(client):
+    from django.contrib.auth.models import Group
+
+    resume = BookResumeFactory()
+    freedom = UserFactory(is_staff=True)
+    freedom.groups.add(Group.objects.get(name="Intellectual Freedom staff"))
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+
+    client.force_login(freedom)
+    for url in ["/admin/censorship/censorshipyear/add/", f"/admin/censorship/bookresume/{resume.pk}/change/"]:
+        assert client.get(url).status_code == 200, url
+    assert "Book résumés" in client.get("/admin/").content.decode()
+
+    client.force_login(editor)
+    assert client.get(f"/admin/censorship/bookresume/{resume.pk}/change/").status_code == 403
+    assert client.get("/admin/censorship/censorshipyear/").status_code == 403
