@@ -17,6 +17,7 @@ of the fields (case-insensitive), ranked by where it appears (title above summar
 import html
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from importlib import import_module
@@ -24,7 +25,7 @@ from importlib.util import find_spec
 from operator import add, or_
 
 from django.apps import apps
-from django.db import connection, migrations
+from django.db import connection, migrations, transaction
 from django.db.models import Case, DateTimeField, F, FloatField, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils.html import escape, format_html, strip_tags
@@ -37,6 +38,8 @@ CONFIG = "english"
 # PostgreSQL's own default weights for ts_rank, used on SQLite too so the two rank alike.
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
 SNIPPET_LENGTH = 220
+# PostgreSQL: the most matching rows of one kind that are ranked and shown (see _matches).
+RANK_CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -103,13 +106,14 @@ def index_operation(app_label, model_name, index_name, fields):
     """
     from django.contrib.postgres.indexes import GinIndex
 
+    # schema_editor is None when a test helper re-runs migrations' code to restore data.
     def create(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor is not None and schema_editor.connection.vendor == "postgresql":
             model = apps.get_model(app_label, model_name)
             schema_editor.execute(GinIndex(search_vector(fields), name=index_name).create_sql(model, schema_editor))
 
     def drop(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor is not None and schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(index_name)}")
 
     return migrations.RunPython(create, drop)
@@ -196,20 +200,50 @@ def plain_text(rich_html):
 # Querying --------------------------------------------------------------------------------------
 
 
+@contextmanager
+def search_session():
+    """Where the search's queries run: on PostgreSQL, one transaction with planner settings for it.
+
+    The planner underrates `to_tsvector` (it parses the text again for every row it reads), so
+    for a common word it prefers reading the table to the GIN index, which is ten times slower
+    here; bitmap scans only (the GIN index, combined with the visibility filters' indexes) and no
+    JIT compilation (which costs more than these queries). SET LOCAL ends with the transaction.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for setting in ("jit = off", "enable_seqscan = off", "enable_indexscan = off"):
+                cursor.execute(f"SET LOCAL {setting}")
+        yield
+
+
 def _matches(kind, text, words, queryset=None):
-    """The kind's visible rows (or `queryset`) that match, annotated with `rank`; None if nothing can match."""
+    """The kind's visible rows (or `queryset`) that match, annotated with `rank`; None if nothing can match.
+
+    PostgreSQL ranks at most RANK_CANDIDATES + 1 matching rows of a kind (found through the GIN
+    index), by the title and summary (a stored vector: all of it): ranking parses each row's
+    text, so ranking every row a common word matches would take seconds at volume. A search
+    that matches more says so and asks for another word.
+    """
     queryset = (kind.queryset() if queryset is None else queryset).order_by()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         if kind.vector_field:
+            matching = queryset.filter(**{kind.vector_field: query})
             document = F(kind.vector_field)
-            queryset = queryset.filter(**{kind.vector_field: query})
         else:
-            document = F("search_document")
-            queryset = queryset.annotate(search_document=kind.vector()).filter(search_document=query)
-        return queryset.annotate(rank=Cast(SearchRank(document, query), FloatField()))
+            matching = queryset.annotate(search_document=kind.vector()).filter(search_document=query)
+            document = search_vector({weight: names for weight, names in kind.fields.items() if weight in "AB"})
+        candidates = matching.values("pk")[: RANK_CANDIDATES + 1]
+        return (
+            queryset.model._default_manager.filter(pk__in=candidates)
+            .order_by()
+            .annotate(rank=Cast(SearchRank(document, query), FloatField()))
+        )
     if not words:
         return None
     rank = Value(0.0, output_field=FloatField())
@@ -242,10 +276,11 @@ class Hit:
 
 
 class SearchResults:
-    """The hits for a query, ranked; sliced by a Paginator, one query per page plus one per kind shown.
+    """The hits for a query, ranked; sliced by a Paginator. Run it inside `search_session()`.
 
-    `counts` (hits per kind, for the filter) costs one COUNT per kind; the total is their sum,
-    so the paginator needs no count of its own.
+    Three queries at most, however many rows match: the hits per kind (one grouped count, for
+    the filter; the total is their sum, so the paginator needs no count of its own), the page's
+    ranked (kind, pk) pairs, and the rows on the page, one query per kind shown.
     """
 
     def __init__(self, text, kind_key=""):
@@ -255,12 +290,36 @@ class SearchResults:
         self.kind = get_kind(kind_key)
         self._matches = {}
         self.counts = {}
+        self.capped = {}
+        self.rank_candidates = RANK_CANDIDATES
         if self.query and (self.words or connection.vendor == "postgresql"):
             for kind in kinds():
                 matches = _matches(kind, self.query, self.words)
                 if matches is not None:
                     self._matches[kind.key] = matches
-                    self.counts[kind.key] = matches.count()
+            self._count()
+
+    def _count(self):
+        if not self._matches:
+            return
+        parts = [
+            matches.annotate(hit_kind=Value(key)).values_list("hit_kind") for key, matches in self._matches.items()
+        ]
+        hits = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        sql, params = hits.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT hit_kind, COUNT(*) FROM ({sql}) AS hits GROUP BY hit_kind", params)
+            found = dict(cursor.fetchall())
+        for key in self._matches:
+            self.capped[key] = connection.vendor == "postgresql" and found.get(key, 0) > RANK_CANDIDATES
+            self.counts[key] = min(found.get(key, 0), RANK_CANDIDATES) if self.capped[key] else found.get(key, 0)
+
+    @property
+    def is_capped(self):
+        """Whether the hits shown stop short of everything that matches (PostgreSQL, a common word)."""
+        if self.kind:
+            return self.capped.get(self.kind.key, False)
+        return any(self.capped.values())
 
     @property
     def total_everywhere(self):

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from .search import SearchResults, kinds
+from .search import SearchResults, kinds, search_session
 
 PAGE_SIZE = 20
 
@@ -27,15 +27,18 @@ def _sections():
 
 @require_safe
 def search(request):
-    results = SearchResults(request.GET.get("q", ""), request.GET.get("kind", ""))
-    paginator = Paginator(results, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    with search_session():
+        results = SearchResults(request.GET.get("q", ""), request.GET.get("kind", ""))
+        paginator = Paginator(results, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        hits = list(page.object_list)
     kind_key = results.kind.key if results.kind else ""
     filters = [
         {
             "key": kind.key,
             "label": kind.label,
             "count": results.counts.get(kind.key, 0),
+            "capped": results.capped.get(kind.key, False),
             "url": "?" + urlencode({"q": results.query, "kind": kind.key}),
             "current": kind.key == kind_key,
         }
@@ -49,7 +52,9 @@ def search(request):
         "all_url": "?" + urlencode({"q": results.query}),
         "total_everywhere": results.total_everywhere,
         "page": page,
-        "hits": page.object_list,
+        "hits": hits,
+        "is_capped": results.is_capped,
+        "rank_candidates": results.rank_candidates,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "ellipsis": Paginator.ELLIPSIS,
         "pagination_query": urlencode(

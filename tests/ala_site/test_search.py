@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from advocacy.models import Article
-from ala_site.search import SearchResults, _matches, get_kind, kinds
+from ala_site import search as site_search
+from ala_site.search import SearchResults, _matches, get_kind, kinds, search_session
 from tests.censorship.factories import BookResumeFactory
 from tests.censorship.report_factories import ChallengeReportFactory
 from tests.events.factories import EventFactory
@@ -316,9 +317,11 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client):
 
     hits = response.context["hits"]
     assert len(hits) == 20
-    # One count per kind, one page of rows, one fetch per kind shown on the page (the chrome is cached).
-    assert few == 5 + 1 + 5
-    assert many == 5 + 1 + len({hit.kind.key for hit in hits})
+    # One grouped count, one page of ranked rows, one fetch per kind shown on the page (the chrome
+    # is cached); on PostgreSQL also the savepoint and the three SET LOCALs of search_session.
+    session = 2 + 3 if connection.vendor == "postgresql" else 0
+    assert few == session + 1 + 1 + 5
+    assert many == session + 1 + 1 + len({hit.kind.key for hit in hits})
 
 
 def test_the_header_has_a_search_box_on_every_page(client):
@@ -368,11 +371,29 @@ def test_postgresql_searches_through_each_kinds_gin_index(key):
     """The query's vector is the indexed expression (a mismatch would silently scan every row)."""
     kind = get_kind(key)
     with connection.cursor() as cursor:
-        # Test tables are tiny, where a scan is cheaper; forbid it to see whether the index can serve.
+        # Test tables are tiny, where a scan is cheaper; forbid it to see whether the index can serve
+        # (search_session discourages it too, but only discourages).
         cursor.execute("SET LOCAL enable_seqscan = off")
 
     every_row = kind.queryset().model._default_manager.all()  # without the visibility filters' own indexes
 
-    plan = _matches(kind, "library", ["library"], queryset=every_row).explain()
+    with search_session():
+        plan = _matches(kind, "library", ["library"], queryset=every_row).explain()
 
     assert SEARCH_INDEXES[key] in plan, plan
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgresql_ranks_a_bounded_number_of_rows_per_kind_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(site_search, "RANK_CANDIDATES", 3)
+    for n in range(5):
+        ProductFactory(title=f"{WORD} poster {n}")
+    EventFactory(title=f"{WORD} webinar")
+
+    response, page = search(client, q=WORD)
+
+    assert len(found_urls(response)) == 4
+    assert "More than 4 results for “zephyrine”" in page
+    assert "add a word to narrow the search" in page
+    assert 'Store <span class="search-kinds__count">(3+)</span>' in page
+    assert 'Events <span class="search-kinds__count">(1)</span>' in page
