@@ -185,6 +185,10 @@ class JobPostingAdmin(EditorAdmin):
         ("History", {"fields": ("created_at", "updated_at", "updated_by")}),
     )
 
+    def view_on_site(self, obj):
+        # The posting page shows only ads that went on the board; anything else would be a 404.
+        return obj.get_absolute_url() if obj.status in (Status.PUBLISHED, Status.EXPIRED) else None
+
     @admin.display(description="live until", ordering="expires_at")
     def live_until(self, obj):
         return obj.valid_through if obj.status == Status.PUBLISHED else None

@@ -127,7 +127,7 @@ class JobPostingForm(HoneypotMixin, forms.ModelForm):
             "job_type": "Full or part time",
             "salary_min": "Salary from (USD)",
             "salary_max": "Salary up to (USD)",
-            "salary_period": "Paid",
+            "salary_period": "Salary period",
             "description": "Description of the job",
             "requirements": "Requirements (optional)",
             "apply_email": "Or apply by email to",
@@ -202,6 +202,18 @@ class JobPostingForm(HoneypotMixin, forms.ModelForm):
                 f"Keep this to {MAX_BODY:,} characters (it has %(show_value)d): link to the full description instead."
             )
         self.salary_note = SALARY_NOTE
+        # Radio buttons offer the real choices only (no "---------" to pick); a select says what to choose.
+        self.fields["workplace"].choices = JobPosting.Workplace.choices
+        self.fields["job_type"].choices = JobPosting.JobType.choices
+        self.fields["salary_period"].choices = JobPosting.SalaryPeriod.choices
+        for name, prompt in (
+            ("state", "Choose the state"),
+            ("library_type", "Choose the type of library"),
+            ("category", "Choose the kind of job"),
+        ):
+            self.fields[name].choices = [("", prompt), *self.fields[name].choices[1:]]
+        # A period goes with a salary, which is not required: an empty one means "per year".
+        self.fields["salary_period"].required = False
         for name in ("salary_min", "salary_max"):
             self.fields[name].error_messages.update(
                 {
@@ -216,6 +228,9 @@ class JobPostingForm(HoneypotMixin, forms.ModelForm):
     @property
     def new_employer_fields(self):
         return [self[name] for name in ("employer_name", "employer_city", "employer_state", "employer_website")]
+
+    def clean_salary_period(self):
+        return self.cleaned_data["salary_period"] or JobPosting.SalaryPeriod.YEAR
 
     def clean_apply_url(self):
         url = self.cleaned_data["apply_url"]

@@ -100,7 +100,8 @@ def test_an_employer_posts_pays_staff_approve_and_the_ad_is_on_the_board(
     assert posting.status == JobPosting.Status.PENDING
 
     page.goto(live_server.url + "/joblist/my-ads/")
-    expect(page.get_by_role("row").filter(has_text="Teen Services Librarian")).to_contain_text("Pending review")
+    the_ad = page.locator(".joblist-my-ads__item").filter(has_text="Teen Services Librarian")
+    expect(the_ad).to_contain_text("Pending review")
     assert axe_violations(page) == []
 
     # A JobLIST staff member approves it, after the confirmation page.
@@ -115,7 +116,7 @@ def test_an_employer_posts_pays_staff_approve_and_the_ad_is_on_the_board(
 
     # The employer finds it on the board and on the landing page.
     page.goto(live_server.url + "/joblist/my-ads/")
-    expect(page.get_by_role("row").filter(has_text="Teen Services Librarian")).to_contain_text("On the board")
+    expect(the_ad).to_contain_text("On the board")
     page.goto(live_server.url + "/joblist/")
     page.get_by_role("link", name="Teen Services Librarian").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Teen Services Librarian")

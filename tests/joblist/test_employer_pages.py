@@ -127,10 +127,10 @@ def test_my_ads_runs_a_constant_number_of_queries(owner, employer, django_assert
     assert "Pages of your ads" in response.content.decode()
 
 
-@pytest.mark.parametrize("page", ["999", "abc", "-1", "1" * 40])
-def test_a_page_number_out_of_range_shows_a_page(owner, employer, page):
+@pytest.mark.parametrize("number", ["999", "abc", "-1", "1" * 40])
+def test_a_page_number_out_of_range_shows_a_page(owner, employer, number):
     ad(employer)
-    assert signed_in(owner).get(f"/joblist/my-ads/?page={page}").status_code == 200
+    assert signed_in(owner).get(f"/joblist/my-ads/?page={number}").status_code == 200
 
 
 # Someone else's ad ----------------------------------------------------------------------------------

@@ -80,12 +80,14 @@ def test_a_waiting_ad_has_approve_and_reject_buttons(staff_client, waiting):
     html = staff_client.get(f"{CHANGELIST}{waiting.pk}/change/").content.decode()
     assert f'href="{CHANGELIST}{waiting.pk}/approve/"' in html
     assert f'href="{CHANGELIST}{waiting.pk}/reject/"' in html
+    assert "View on site" not in html  # the posting page shows only ads that went on the board
 
 
 def test_a_published_ad_has_no_review_buttons(staff_client):
     posting = JobPostingFactory(published=True)
     html = staff_client.get(f"{CHANGELIST}{posting.pk}/change/").content.decode()
     assert "/approve/" not in html and "/reject/" not in html
+    assert "View on site" in html
 
 
 def test_approving_asks_first_then_publishes_emails_and_records(staff_client, reviewer, waiting, run_on_commit):
