@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
-from ..models import ACCESS_PERMISSION, ChallengeReport, ReportAccess, ReportAttachment, ReportNote
+from ..models import ACCESS_PERMISSION, ChallengeReport, ReportAccess, ReportAttachment, ReportNote, ReportStateError
 
 
 def may_see_reports(request):
@@ -203,7 +203,10 @@ class ChallengeReportAdmin(ConfidentialAdminMixin, admin.ModelAdmin):
         new_status, outcome, note = data.get("new_status"), data.get("new_outcome"), data.get("note", "").strip()
         if new_status:
             closing = new_status == ChallengeReport.Status.CLOSED
-            obj.move_to(new_status, by=request.user, outcome=outcome if closing or outcome != obj.outcome else None)
+            try:
+                obj.move_to(new_status, by=request.user, outcome=outcome if closing or outcome != obj.outcome else None)
+            except ReportStateError as error:  # someone else moved it since the page was opened
+                messages.error(request, f"The status was not changed: {error}")
             if note:
                 obj.add_note(note, by=request.user)
             return

@@ -217,14 +217,24 @@ class ChallengeReport(models.Model):
         return self.TRANSITIONS[self.Status(self.status)]
 
     def move_to(self, status, *, by, outcome=None, note=""):
-        """Change the state (and, on closing, the outcome), recorded as a note by `by`."""
+        """Change the state (and, on closing, the outcome), recorded as a note by `by`.
+
+        The row is locked and its state read again first: two staff acting at once on a stale
+        page cannot both move it (the second is refused with the state it has now).
+        """
         status = self.Status(status)
-        if status == self.status:
-            raise ReportStateError(f"The report is already “{self.get_status_display()}”.")
-        if status not in self.allowed_statuses():
-            raise ReportStateError(f"A report that is “{self.get_status_display()}” cannot become “{status.label}”.")
-        previous = self.get_status_display()
         with transaction.atomic():
+            if self.pk:
+                self.status = (
+                    ChallengeReport.objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
+                )
+            if status == self.status:
+                raise ReportStateError(f"The report is already “{self.get_status_display()}”.")
+            if status not in self.allowed_statuses():
+                raise ReportStateError(
+                    f"A report that is “{self.get_status_display()}” cannot become “{status.label}”."
+                )
+            previous = self.get_status_display()
             self.status = status
             if outcome is not None:
                 self.outcome = self.Outcome(outcome)

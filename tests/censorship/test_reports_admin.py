@@ -175,6 +175,34 @@ def test_the_model_refuses_a_state_it_cannot_reach(staff):
     assert report.status == ChallengeReport.Status.IN_REVIEW
 
 
+def test_a_stale_copy_cannot_move_a_report_someone_else_moved(staff):
+    report = ChallengeReportFactory()
+    stale = ChallengeReport.objects.get(pk=report.pk)
+    report.close(by=staff, outcome="removed")
+
+    with pytest.raises(ReportStateError, match="already “Closed”"):
+        stale.close(by=staff, outcome="retained")
+    with pytest.raises(ReportStateError, match="“Closed” cannot become “Supported”"):
+        ChallengeReport.objects.get(pk=report.pk).mark_supported(by=staff)
+    report.refresh_from_db()
+    assert report.outcome == "removed" and report.notes.count() == 1
+
+
+def test_a_change_sent_from_a_page_opened_before_another_change_is_refused(staff):
+    report = ChallengeReportFactory()
+    client = logged_in(staff)
+    page = client.get(change_url(report)).content.decode()
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    report.close(by=staff, outcome="removed")  # meanwhile, in another tab
+
+    response = client.post(change_url(report), {**data, "new_status": "supported", "new_outcome": "removed"})
+
+    assert response.status_code == 200  # the form is checked against the state the report has now
+    assert "Select a valid choice" in visible_text(response.content)
+    report.refresh_from_db()
+    assert report.status == "closed"
+
+
 def test_reports_are_not_added_or_deleted_by_intellectual_freedom_staff(staff):
     report = ChallengeReportFactory()
     client = logged_in(staff)
