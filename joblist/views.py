@@ -75,10 +75,12 @@ def board(request):
     postings = _ordered(JobPosting.objects.visible().for_board().matching(criteria), order)
     page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
 
-    # Show the order in effect (a keyword search defaults to the best match).
+    # Show the order in effect (a keyword search defaults to the best match, else the newest first).
     if form.is_bound:
         form.data = form.data.copy()
         form.data["order"] = order
+    else:
+        form.initial["order"] = order
     labels = {name: form.fields[name].label for name in JobSearchForm.CRITERIA}
     # Each filter in use, with the board's address without it: the empty state offers these.
     removable = [

@@ -1,5 +1,6 @@
 """The board, /joblist/: search, filters, order, pages, ages, and bad input that never fails it."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -143,6 +144,16 @@ def test_the_form_has_labels_keeps_the_visitors_choices_and_offers_clear(client)
     assert 'method="get"' in html
     # The unfiltered board has nothing to clear.
     assert "Clear" not in visible_text(client.get(BOARD).content.decode())
+
+
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [({}, "newest"), ({"state": "IL"}, "newest"), ({"q": "archives"}, "relevance"), ({"order": "salary"}, "salary")],
+)
+def test_the_sort_list_shows_the_order_in_effect(client, params, shown):
+    html = client.get(BOARD, params).content.decode()
+    order_list = re.search(r'<select name="order".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option value="(\w+)" selected>', order_list) == [shown]
 
 
 def test_pages_keep_the_search_in_their_links(client):
