@@ -58,9 +58,14 @@ def _ordered(postings, order):
     return postings.newest()
 
 
-def _query_string(criteria, order, **changes):
-    """The board's query string for these criteria (only valid values), e.g. for page links."""
-    params = {**criteria, **({"order": order} if order not in ("newest", "relevance") else {}), **changes}
+def _query_string(criteria, order):
+    """The board's query string for these criteria (only valid values), e.g. for page links.
+
+    The order goes in only when it is not what these criteria get by default.
+    """
+    default = "relevance" if criteria.get("q") else "newest"
+    keep_order = order != default and (order != "relevance" or criteria.get("q"))
+    params = {**criteria, **({"order": order} if keep_order else {})}
     return urlencode({key: value for key, value in params.items() if value not in (None, "")})
 
 

@@ -169,6 +169,14 @@ def test_pages_keep_the_search_in_their_links(client):
     second = client.get(BOARD, {"q": "archivist", "state": "IL", "page": "2"})
     assert len(second.context["page"]) == 5
 
+    # An order other than the default for the search goes along; the default needs no mention.
+    newest = client.get(BOARD, {"q": "archivist", "order": "newest"}).content.decode()
+    assert "?q=archivist&order=newest&page=2" in [href for href, _ in links(newest)]
+    by_salary = client.get(BOARD, {"order": "salary"}).content.decode()
+    assert "?order=salary&page=2" in [href for href, _ in links(by_salary)]
+    plain = client.get(BOARD, {"order": "newest"}).content.decode()
+    assert "?page=2" in [href for href, _ in links(plain)]
+
 
 def test_an_empty_search_suggests_removing_filters(client):
     published_job(title="Archivist", state="IL")
