@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -88,10 +89,10 @@ def board(request):
         form.initial["order"] = order
     labels = {name: form.fields[name].label for name in JobSearchForm.CRITERIA}
     # Each filter in use, with the board's address without it: the empty state offers these.
-    removable = [
-        {"label": labels[name], "url": "?" + _query_string({k: v for k, v in criteria.items() if k != name}, order)}
-        for name in criteria
-    ]
+    removable = []
+    for name in criteria:
+        rest = _query_string({key: value for key, value in criteria.items() if key != name}, order)
+        removable.append({"label": labels[name], "url": f"?{rest}" if rest else reverse("joblist:board")})
     context = {
         "form": form,
         "criteria": criteria,

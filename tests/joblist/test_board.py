@@ -190,6 +190,12 @@ def test_an_empty_search_suggests_removing_filters(client):
     assert ("See all jobs", "/joblist/") in pairs
 
 
+def test_removing_the_only_filter_leads_to_the_whole_board(client):
+    published_job(title="Archivist", state="IL")
+    html = client.get(BOARD, {"state": "OH"}).content.decode()
+    assert ("Remove “State”", "/joblist/") in [(text, href) for href, text in links(html)]
+
+
 def test_an_empty_board_says_so(client):
     assert "There are no jobs on the board right now." in visible_text(client.get(BOARD).content.decode())
 
