@@ -248,6 +248,14 @@ def test_employers_show_their_logo_and_contacts(staff_client):
     assert staff_client.get("/admin/joblist/employer/", {"q": "rosa@lakeside"}).status_code == 200
 
 
+def test_staff_who_may_look_up_accounts_pick_contacts_from_a_search_box():
+    employer = EmployerFactory()
+    client = Client()
+    client.force_login(StaffFactory(is_superuser=True))
+    html = client.get(f"/admin/joblist/employer/{employer.pk}/change/").content.decode()
+    assert 'name="contacts"' in html and "admin-autocomplete" in html
+
+
 def test_ad_products_list_their_prices(staff_client):
     AdProductFactory(name="Featured ad", featured=True)
     text = visible_text(staff_client.get("/admin/joblist/adproduct/").content)
