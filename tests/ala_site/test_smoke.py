@@ -57,6 +57,8 @@ PUBLIC_URLS = [
     "/joblist/?q=librarian&state=MO&order=salary",
     "/joblist/1-education-librarian/",
     "/joblist/feed/",
+    "/search/",
+    "/search/?q=library",
 ]
 
 # The HTML pages among them, for the accessibility sweep in tests/browser/.
