@@ -11,6 +11,7 @@ the board has no ads at all; they then get the numbers 1-15, the same on every f
 (/joblist/1-education-librarian/ is the smoke tests' sample ad).
 """
 
+import functools
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -169,6 +170,7 @@ def _generate(volume, log):
         for name, city, state in GENERATED_EMPLOYERS
     ]
     now = timezone.now().replace(microsecond=0)
+    rendered = functools.cache(render)  # a few dozen distinct texts among thousands of ads
     new = []
     for n in range(volume):
         apply_url = f"{GENERATED_APPLY_URL}{n}"
@@ -202,9 +204,9 @@ def _generate(volume, log):
                 salary_max=salary + 9000 if salary else None,
                 description=description,
                 # bulk_create skips save(), which renders the Markdown: render it here.
-                description_html=render(description),
+                description_html=rendered(description),
                 requirements=requirements,
-                requirements_html=render(requirements),
+                requirements_html=rendered(requirements),
                 apply_url=apply_url,
                 is_featured=n % 25 == 0,
                 status=JobPosting.Status.PUBLISHED,
