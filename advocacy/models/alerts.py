@@ -156,10 +156,12 @@ class AlertSubscriber(models.Model):
             type(self)
             .objects.filter(pk=self.pk)
             .exclude(status=self.Status.UNSUBSCRIBED)
-            .update(status=self.Status.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now)
+            # The sign-up email's 15-minute wait starts afresh: signing up again right away gets a
+            # new link at once (the old ones no longer count). Only the link's holder can do this.
+            .update(status=self.Status.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now, sign_up_email_at=None)
         )
         if updated:
-            self.status, self.unsubscribed_at = self.Status.UNSUBSCRIBED, now
+            self.status, self.unsubscribed_at, self.sign_up_email_at = self.Status.UNSUBSCRIBED, now, None
         return bool(updated)
 
 

@@ -351,3 +351,15 @@ def test_many_one_click_unsubscribes_from_one_mail_provider_address_all_go_throu
 
     assert statuses == {200}
     assert not AlertSubscriber.objects.confirmed().exists()
+
+
+def test_signing_up_again_right_after_unsubscribing_sends_a_new_link_at_once():
+    sign_up()
+    subscriber = AlertSubscriber.objects.get()
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        Client().post(UNSUBSCRIBE_LINK.search(alert_links.unsubscribe_url(subscriber))[1])
+    with time_machine.travel(timezone.now() + timedelta(seconds=4)):
+        sign_up()
+        assert len(mail.outbox) == 2
+        Client().post(link_in(mail.outbox[1], CONFIRM_LINK))
+    assert AlertSubscriber.objects.get().status == AlertSubscriber.Status.CONFIRMED
