@@ -1,5 +1,6 @@
 """Admin for the campaign's actions, the alert subscribers and the alerts staff send them."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
@@ -20,6 +21,15 @@ class CampaignActionAdmin(EditorAdmin):
     search_fields = ("title", "summary", "link_url")
     actions = [publish, unpublish]
     fields = ("title", "summary", "time_needed", "link_label", "link_url", "order", "is_published")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the record's history, e.g. “Asked by phone on 3 March”.",
+        error_messages={"required": "Say why, for the record."},
+    )
 
 
 @admin.register(AlertSubscriber)
@@ -45,12 +55,47 @@ class AlertSubscriberAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
 
+    actions = ["unsubscribe"]
+
     @admin.display(description="topics")
     def topics(self, obj):
         return ", ".join(obj.interest_labels) or "Every topic"
 
     def has_add_permission(self, request):
         return False
+
+    def has_unsubscribe_permission(self, request):
+        # Staff who may delete a subscriber (a request to be forgotten) may also stop their alerts.
+        return self.has_delete_permission(request)
+
+    @admin.action(description="Unsubscribe the selected subscribers", permissions=["unsubscribe"])
+    def unsubscribe(self, request, queryset):
+        """For someone who asks by phone or letter: confirmed first, with the reason kept in the log."""
+        chosen = list(queryset.exclude(status=AlertSubscriber.Status.UNSUBSCRIBED).order_by("email"))
+        if not chosen:
+            self.message_user(request, "All the selected subscribers are unsubscribed already.", messages.WARNING)
+            return None
+        confirmed = request.POST.get("confirm") == "yes"
+        form = ReasonForm(request.POST if confirmed else None)
+        if not (confirmed and form.is_valid()):
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Unsubscribe these people?",
+                "opts": self.model._meta,
+                "subscribers": chosen,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "action": "unsubscribe",
+                "form": form,
+            }
+            return TemplateResponse(request, "advocacy/admin/unsubscribe.html", context)
+        reason = form.cleaned_data["reason"]
+        for subscriber in chosen:
+            with transaction.atomic():
+                if subscriber.unsubscribe():
+                    self.log_change(request, subscriber, f"Unsubscribed by staff. Reason: {reason}")
+        count = len(chosen)
+        self.message_user(request, f"Unsubscribed {count} subscriber{'s' if count != 1 else ''}.", messages.SUCCESS)
+        return None
 
 
 @admin.register(AdvocacyAlert)

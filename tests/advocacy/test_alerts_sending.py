@@ -239,3 +239,26 @@ def test_the_dashboard_shows_alerts_waiting_to_be_sent_and_being_sent(run_on_com
     assert "Advocacy alerts" in text
     assert "2 Alerts drafted, not sent yet" in text
     assert "1 Alerts being sent" in text
+
+
+def test_staff_unsubscribe_someone_who_asks_after_confirming_with_a_reason_kept_in_the_log():
+    subscriber = AlertSubscriberFactory(email="pat@example.org")
+    staff, client = advocacy_staff()
+    action = {"action": "unsubscribe", "_selected_action": [subscriber.pk]}
+
+    page = client.post("/admin/advocacy/alertsubscriber/", action)
+    assert "Unsubscribe these people?" in visible_text(page.content)
+    assert "pat@example.org" in visible_text(page.content)
+
+    missing_reason = client.post("/admin/advocacy/alertsubscriber/", {**action, "confirm": "yes", "reason": ""})
+    assert "Say why, for the record." in visible_text(missing_reason.content)
+    subscriber.refresh_from_db()
+    assert subscriber.status == AlertSubscriber.Status.CONFIRMED
+
+    client.post("/admin/advocacy/alertsubscriber/", {**action, "confirm": "yes", "reason": "Asked by phone"})
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == AlertSubscriber.Status.UNSUBSCRIBED
+    entry = LogEntry.objects.get(object_id=str(subscriber.pk))
+    assert entry.user == staff
+    assert "Asked by phone" in entry.get_change_message()
