@@ -25,19 +25,13 @@ PAGE_SIZE = 24
 HUB_TOP_BOOKS = 10
 
 
-def _published_years():
-    return list(CensorshipYear.objects.published().order_by("year"))
-
-
-def _books_by_year(years):
-    """Each published year, newest first, with its most-challenged books (two queries in all)."""
-    books = ChallengedBook.objects.select_related("resume").order_by("rank", "title")
-    return (
-        CensorshipYear.objects.published()
-        .filter(pk__in=[year.pk for year in years])
-        .prefetch_related(Prefetch("challenged_books", queryset=books))
-        .order_by("-year")
-    )
+def _published_years(with_books=False):
+    """The published years, oldest first; with their most-challenged books in one more query."""
+    years = CensorshipYear.objects.published().order_by("year")
+    if with_books:
+        books = ChallengedBook.objects.select_related("resume").order_by("rank", "title")
+        years = years.prefetch_related(Prefetch("challenged_books", queryset=books))
+    return list(years)
 
 
 @require_safe
@@ -90,7 +84,7 @@ def report_figures():
 def data(request):
     if request.GET.get("format") == "csv":
         return data_csv(request)
-    years = _published_years()
+    years = _published_years(with_books=True)
     rows = [(year.year, year.attempts, year.unique_titles) for year in years]
     context = {
         "years": years,
@@ -107,7 +101,7 @@ def data(request):
             [(year, titles) for year, _attempts, titles in rows],
             "unique titles challenged",
         ),
-        "years_with_books": [year for year in _books_by_year(years) if year.challenged_books.all()],
+        "years_with_books": [year for year in reversed(years) if year.challenged_books.all()],
         "report_figures": report_figures(),
     }
     return render(request, "censorship/data.html", context)
@@ -145,7 +139,7 @@ def data_csv(request):
 
 @require_safe
 def books_csv(request):
-    years = _books_by_year(_published_years())
+    years = reversed(_published_years(with_books=True))
     rows = [
         (
             year.year,
@@ -206,8 +200,9 @@ def _resume_json_ld(resume):
         data["publisher"] = {"@type": "Organization", "name": resume.publisher}
     if resume.publication_year:
         data["datePublished"] = str(resume.publication_year)
-    if resume.age_range:
-        data["typicalAgeRange"] = resume.age_range.replace("–", "-").replace(" and up", "-")
+    if resume.age_min is not None or resume.age_max is not None:
+        # schema.org's form: "14-18", or "16-" for 16 and up.
+        data["typicalAgeRange"] = f"{resume.age_min or 0}-{'' if resume.age_max is None else resume.age_max}"
     awards = [str(recognition) for recognition in resume.recognitions.all()]
     if awards:
         data["award"] = awards

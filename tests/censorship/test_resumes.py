@@ -250,6 +250,7 @@ def test_json_ld_describes_the_book(client, settings):
     assert data["datePublished"] == "2005"
     assert data["url"] == "https://www.example.org/censorship/resumes/looking-for-alaska/"
     assert data["bookFormat"] == "https://schema.org/GraphicNovel"
+    assert data["typicalAgeRange"] == "14-18"
     assert data["award"] == ["Michael L. Printz Award 2006", "Teen list 2007"]
     assert "image" not in data
 
@@ -259,12 +260,15 @@ def test_json_ld_with_a_cover_and_without_an_isbn(client, settings):
     png = io.BytesIO()
     Image.new("RGB", (600, 900), "navy").save(png, format="PNG")
     cover = SimpleUploadedFile("cover.png", png.getvalue(), content_type="image/png")
-    resume = BookResumeFactory(slug="covered", image=cover, image_alt="A navy book cover", isbn="")
+    resume = BookResumeFactory(
+        slug="covered", image=cover, image_alt="A navy book cover", isbn="", age_min=16, age_max=None
+    )
 
     page = client.get("/censorship/resumes/covered/").content.decode()
     data = json_ld(page)
 
     assert "isbn" not in data
+    assert data["typicalAgeRange"] == "16-"
     assert data["image"] == "https://www.example.org" + resume.image_rendition.url
     assert 'alt="A navy book cover"' in page
     assert 'width="480"' in page
