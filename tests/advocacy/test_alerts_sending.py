@@ -262,3 +262,19 @@ def test_staff_unsubscribe_someone_who_asks_after_confirming_with_a_reason_kept_
     entry = LogEntry.objects.get(object_id=str(subscriber.pk))
     assert entry.user == staff
     assert "Asked by phone" in entry.get_change_message()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/advocacy/campaignaction/?q=congress&time_needed__exact=05",
+        "/admin/advocacy/advocacyalert/?q=vote&status__exact=draft",
+        "/admin/advocacy/advocacyalert/add/",
+        "/admin/advocacy/alertsubscriber/?q=pat&status__exact=confirmed&state__exact=IL",
+    ],
+)
+def test_the_advocacy_admin_lists_open_for_advocacy_staff(url):
+    AlertSubscriberFactory(email="pat@example.org")
+    AdvocacyAlertFactory(subject="Vote this week")
+    _, client = advocacy_staff()
+    assert client.get(url).status_code == 200
