@@ -65,6 +65,19 @@ def test_on_postgresql_it_reports_the_gin_index_when_the_planner_uses_it():
     assert len(selective) == 2 and all(line.endswith("  yes") for line in selective)
 
 
+def test_live_keeps_that_many_generated_ads_on_the_board_and_the_rest_as_history():
+    output = benchmark("--rows", "30", "--live", "5", "--repeat", "1")
+
+    generated = JobPosting.objects.filter(apply_url__startswith="https://jobs.example.org/generated/")
+    assert generated.count() == 30
+    assert generated.filter(status=JobPosting.Status.EXPIRED).count() == 25
+    assert generated.visible().count() == 5
+    assert f"{JobPosting.objects.count()} postings, {JobPosting.objects.visible().count()} on the board" in output
+
+    benchmark("--rows", "30", "--live", "5", "--repeat", "1")
+    assert generated.visible().count() == 5
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(CommandError):
         benchmark("--repeat", "0")
