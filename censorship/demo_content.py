@@ -33,12 +33,19 @@ YEARS = [
         2024,
         821,
         2452,
-        "72% of the challenges were initiated by pressure groups or by government officials and "
-        "administrators; 16% by parents.",
+        "72% of the challenges were initiated by pressure groups or by government officials; 16% by parents.",
     ),
 ]
 
 SEXUALLY_EXPLICIT = "claimed to be sexually explicit"
+
+
+def reasons(*given):
+    """The reasons as the association's list writes them: in one line, the first capitalised."""
+    text = ", ".join(given)
+    return text[:1].upper() + text[1:]
+
+
 HOPKINS_PUBLISHER = "Margaret K. McElderry Books"
 
 # The most-challenged books of 2024 and a résumé for each. Reasons as the challengers gave them.
@@ -46,7 +53,7 @@ BOOKS_2024 = [
     {
         "rank": 1,
         "challenges": 39,
-        "reasons": f"LGBTQIA+ content, {SEXUALLY_EXPLICIT}",
+        "reasons": reasons("LGBTQIA+ content", SEXUALLY_EXPLICIT),
         "slug": "all-boys-arent-blue",
         "title": "All Boys Aren't Blue",
         "subtitle": "A Memoir-Manifesto",
@@ -70,7 +77,7 @@ have accurate, caring information about them.""",
     {
         "rank": 2,
         "challenges": 38,
-        "reasons": f"LGBTQIA+ content, {SEXUALLY_EXPLICIT}",
+        "reasons": reasons("LGBTQIA+ content", SEXUALLY_EXPLICIT),
         "slug": "gender-queer",
         "title": "Gender Queer",
         "subtitle": "A Memoir",
@@ -92,7 +99,7 @@ questions, and for parents, teachers and friends who want to understand them."""
     {
         "rank": 3,
         "challenges": 35,
-        "reasons": f"Rape, incest, {SEXUALLY_EXPLICIT}, EDI content",
+        "reasons": reasons("Rape", "incest", SEXUALLY_EXPLICIT, "EDI content"),
         "slug": "the-bluest-eye",
         "title": "The Bluest Eye",
         "author": "Toni Morrison",
@@ -113,7 +120,7 @@ The novel is widely taught in high school and college literature courses.""",
     {
         "rank": 4,
         "challenges": 35,
-        "reasons": f"{SEXUALLY_EXPLICIT}, LGBTQIA+ content, rape, drug use, profanity",
+        "reasons": reasons(SEXUALLY_EXPLICIT, "LGBTQIA+ content", "rape", "drug use", "profanity"),
         "slug": "the-perks-of-being-a-wallflower",
         "title": "The Perks of Being a Wallflower",
         "author": "Stephen Chbosky",
@@ -134,7 +141,7 @@ found in it the first book that seemed to understand them.""",
     {
         "rank": 5,
         "challenges": 33,
-        "reasons": f"Drug use, rape, {SEXUALLY_EXPLICIT}, LGBTQIA+ content",
+        "reasons": reasons("Drug use", "rape", SEXUALLY_EXPLICIT, "LGBTQIA+ content"),
         "slug": "tricks",
         "title": "Tricks",
         "author": "Ellen Hopkins",
@@ -151,7 +158,7 @@ the novel shows how young people become exploited and how hard the way out can b
     {
         "rank": 6,
         "challenges": 30,
-        "reasons": f"{SEXUALLY_EXPLICIT}, LGBTQIA+ content",
+        "reasons": reasons(SEXUALLY_EXPLICIT, "LGBTQIA+ content"),
         "slug": "looking-for-alaska",
         "title": "Looking for Alaska",
         "author": "John Green",
@@ -171,7 +178,7 @@ The novel's two halves, "before" and "after", follow how teenagers face grief an
     {
         "rank": 7,
         "challenges": 30,
-        "reasons": f"{SEXUALLY_EXPLICIT}, profanity",
+        "reasons": reasons(SEXUALLY_EXPLICIT, "profanity"),
         "slug": "me-and-earl-and-the-dying-girl",
         "title": "Me and Earl and the Dying Girl",
         "author": "Jesse Andrews",
@@ -190,7 +197,7 @@ Funny and unsentimental, the novel is about friendship, illness and growing up."
     {
         "rank": 8,
         "challenges": 28,
-        "reasons": f"Drug use, {SEXUALLY_EXPLICIT}",
+        "reasons": reasons("Drug use", SEXUALLY_EXPLICIT),
         "slug": "crank",
         "title": "Crank",
         "author": "Ellen Hopkins",
@@ -207,7 +214,7 @@ and her family.""",
     {
         "rank": 9,
         "challenges": 28,
-        "reasons": f"Rape, {SEXUALLY_EXPLICIT}",
+        "reasons": reasons("Rape", SEXUALLY_EXPLICIT),
         "slug": "sold",
         "title": "Sold",
         "author": "Patricia McCormick",
@@ -227,7 +234,7 @@ The author researched the novel by interviewing women and girls in Nepal and Ind
     {
         "rank": 10,
         "challenges": 27,
-        "reasons": f"LGBTQIA+ content, {SEXUALLY_EXPLICIT}",
+        "reasons": reasons("LGBTQIA+ content", SEXUALLY_EXPLICIT),
         "slug": "flamer",
         "title": "Flamer",
         "author": "Mike Curato",
