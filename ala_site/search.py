@@ -214,8 +214,11 @@ def search_session():
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for setting in ("jit = off", "enable_seqscan = off", "enable_indexscan = off"):
-                cursor.execute(f"SET LOCAL {setting}")
+            # set_config(..., true) is SET LOCAL; one statement, one round trip.
+            cursor.execute(
+                "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),"
+                " set_config('enable_indexscan', 'off', true)"
+            )
         yield
 
 

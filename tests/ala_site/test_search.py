@@ -318,8 +318,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client):
     hits = response.context["hits"]
     assert len(hits) == 20
     # One grouped count, one page of ranked rows, one fetch per kind shown on the page (the chrome
-    # is cached); on PostgreSQL also the savepoint and the three SET LOCALs of search_session.
-    session = 2 + 3 if connection.vendor == "postgresql" else 0
+    # is cached); on PostgreSQL also search_session's savepoint and its planner settings.
+    session = 2 + 1 if connection.vendor == "postgresql" else 0
     assert few == session + 1 + 1 + 5
     assert many == session + 1 + 1 + len({hit.kind.key for hit in hits})
 

@@ -33,12 +33,27 @@ QUERIES = [
 PAGE_SIZE = 20
 
 
+class _DatabaseClock:
+    """Time spent waiting for the database (as opposed to building the queries in Python)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
 def _time_search(query, kind=""):
+    clock = _DatabaseClock()
     started = time.perf_counter()
-    with search_session():
+    with connection.execute_wrapper(clock), search_session():
         results = SearchResults(query, kind)
         hits = results[0:PAGE_SIZE]
-    return (time.perf_counter() - started) * 1000, results.count(), len(hits)
+    return (time.perf_counter() - started) * 1000, clock.seconds * 1000, results.count(), len(hits)
 
 
 class Command(BaseCommand):
@@ -71,23 +86,27 @@ class Command(BaseCommand):
 
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         self.stdout.write(f"Load average (1, 5, 15 min) on {os.cpu_count()} CPUs: {load}\n")
-        self.stdout.write(f"{'query':36} {'hits':>7} {'median ms':>10} {'p95 ms':>8}")
+        self.stdout.write(f"{'query':36} {'shown':>6} {'median ms':>10} {'p95 ms':>8} {'database ms':>12}")
         medians = []
         for query in QUERIES:
             _time_search(query)  # warm the cache of the plan and the pages read
-            timings = []
+            timings, database = [], []
             for _ in range(repeat):
-                elapsed, count, _shown = _time_search(query)
+                elapsed, in_database, count, _shown = _time_search(query)
                 timings.append(elapsed)
+                database.append(in_database)
             timings.sort()
             median = statistics.median(timings)
             p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
             medians.append(median)
-            self.stdout.write(f"{query:36} {count:>7} {median:>10.1f} {p95:>8.1f}")
-        self.stdout.write(f"\nSlowest median: {max(medians):.1f} ms (counts, the ranked page and its rows; no HTML).")
+            self.stdout.write(f"{query:36} {count:>6} {median:>10.1f} {p95:>8.1f} {statistics.median(database):>12.1f}")
+        self.stdout.write(
+            f"\nSlowest median: {max(medians):.1f} ms for the counts, the ranked page and its rows (no HTML);"
+            " 'database ms' is the median time spent waiting for PostgreSQL, the rest is Python."
+        )
 
         if plans:
-            query = QUERIES[1]
+            query = QUERIES[0]
             for kind in searchable:
                 self.stdout.write(f"\n--- {kind.label}: {query!r}")
                 with search_session():
