@@ -397,3 +397,16 @@ def test_postgresql_ranks_a_bounded_number_of_rows_per_kind_and_says_so(client, 
     assert "add a word to narrow the search" in page
     assert 'Store <span class="search-kinds__count">(3+)</span>' in page
     assert 'Events <span class="search-kinds__count">(1)</span>' in page
+
+
+def test_every_kind_of_the_demo_content_is_found_by_its_title(client):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for kind in kinds():
+        row = kind.queryset().order_by("pk").first()
+        assert row is not None, f"the demo has no {kind.label}"
+
+        response, _ = search(client, q=kind.title(row), kind=kind.key)
+
+        assert row.get_absolute_url() in found_urls(response), kind.key
