@@ -28,6 +28,7 @@ class BoardSearchForm(JobSearchForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].choices = self.ORDERS
+        self.fields["order"].help_text = "Without keywords, the best match is the newest first."
         self.fields["q"].widget.attrs.update(type="search", placeholder="e.g. children's librarian")
         self.fields["min_salary"].widget.attrs.update(inputmode="numeric")
         for name, field in self.fields.items():
@@ -43,12 +44,15 @@ class BoardSearchForm(JobSearchForm):
             if described_by:
                 field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
-    def board_order(self, criteria):
-        """The order asked for; by default the best match for keywords, else the newest first."""
+    def chosen_order(self):
+        """The order the list shows as chosen: "best match" unless newest or salary was asked for."""
         asked = self.data.get("order", "")
-        if asked == "relevance" or asked not in dict(JobSearchForm.ORDERS):
-            return "relevance" if criteria.get("q") else "newest"
-        return asked
+        return asked if asked in dict(JobSearchForm.ORDERS) else "relevance"
+
+    @staticmethod
+    def board_order(chosen, criteria):
+        """The order the board sorts by: the best match needs keywords, else it is the newest first."""
+        return "newest" if chosen == "relevance" and not criteria.get("q") else chosen
 
 
 def _ordered(postings, order):
@@ -76,17 +80,16 @@ def board(request):
     data.pop("page", None)
     form = BoardSearchForm(data if data else None)
     criteria = form.criteria()
-    order = form.board_order(criteria)
+    chosen = form.chosen_order()
+    order = form.board_order(chosen, criteria)
     form.describe_fields()
     postings = _ordered(JobPosting.objects.visible().for_board().matching(criteria), order)
     page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
 
-    # Show the order in effect (a keyword search defaults to the best match, else the newest first).
+    # The list shows the order chosen (a value it does not know shows as the default, best match).
     if form.is_bound:
         form.data = form.data.copy()
-        form.data["order"] = order
-    else:
-        form.initial["order"] = order
+        form.data["order"] = chosen
     labels = {name: form.fields[name].label for name in JobSearchForm.CRITERIA}
     # Each filter in use, with the board's address without it: the empty state offers these.
     removable = []

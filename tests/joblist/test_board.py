@@ -147,13 +147,29 @@ def test_the_form_has_labels_keeps_the_visitors_choices_and_offers_clear(client)
 
 
 @pytest.mark.parametrize(
-    ("params", "shown"),
-    [({}, "newest"), ({"state": "IL"}, "newest"), ({"q": "archives"}, "relevance"), ({"order": "salary"}, "salary")],
+    ("params", "shown", "sorted_by"),
+    [
+        ({}, "relevance", "newest"),
+        ({"state": "IL"}, "relevance", "newest"),
+        ({"q": "archives"}, "relevance", "relevance"),
+        ({"q": "archives", "order": "bogus"}, "relevance", "relevance"),
+        ({"q": "archives", "order": "newest"}, "newest", "newest"),
+        ({"order": "salary"}, "salary", "salary"),
+    ],
 )
-def test_the_sort_list_shows_the_order_in_effect(client, params, shown):
-    html = client.get(BOARD, params).content.decode()
+def test_the_sort_list_shows_the_order_chosen(client, params, shown, sorted_by):
+    """Best match is the default choice: with keywords it ranks, without them it is the newest first.
+
+    So a visitor who types keywords on the plain board gets the best match, not the newest.
+    """
+    response = client.get(BOARD, params)
+    html = response.content.decode()
     order_list = re.search(r'<select name="order".*?</select>', html, re.S).group(0)
-    assert re.findall(r'<option value="(\w+)" selected>', order_list) == [shown]
+    # The option a browser shows: the one marked selected, else the first.
+    selected = re.findall(r'<option value="(\w+)" selected>', order_list) or re.findall(r'value="(\w+)"', order_list)
+    assert selected[0] == shown
+    assert response.context["order"] == sorted_by
+    assert "Without keywords, the best match is the newest first." in visible_text(html)
 
 
 def test_pages_keep_the_search_in_their_links(client):
