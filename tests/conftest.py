@@ -60,3 +60,52 @@ def file_database(tmp_path):
         connection.close()
         connection.settings_dict["NAME"] = in_memory_name
         connection.connection = in_memory_connection
+
+
+def restore_staff_groups():
+    """Make the staff groups again with the migrations' own code, if a flush removed them.
+
+    A transactional test (a live server for the browser, real threads for a race) empties the
+    database after it runs, migrations' rows included (Django makes content types and permissions
+    again, not groups), and pytest-django runs those tests after the others. serialized_rollback
+    cannot bring the groups back once the flush has re-made the content types. The data migrations
+    that make groups are those that use ala_site.groups.ensure_group; they run again here, in
+    migration order, on the migrations' own models.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    if Group.objects.filter(name="Content editors").exists():
+        return
+    loader = MigrationLoader(connection)
+    state_apps = loader.project_state().apps
+    for key in _migration_plan(loader):
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython) and hasattr(import_module(operation.code.__module__), "ensure_group"):
+                operation.code(state_apps, None)
+
+
+def _migration_plan(loader):
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
+    return plan
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _staff_groups(request):
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        restore_staff_groups()
