@@ -44,6 +44,7 @@ def test_a_job_seeker_saves_a_filtered_search_and_finds_it_on_their_alerts(page,
     expect(page.get_by_label("State")).to_have_value("OH")
     save = page.get_by_role("region", name="Email me new jobs like these")
     expect(save.get_by_label("Name this search")).to_have_value("“teen” · Ohio")
+    assert axe_violations(page) == []
     save.get_by_label("Name this search").fill("Teen jobs in Ohio")
     save.get_by_role("button", name="Email me new jobs like these").click()
 
