@@ -116,6 +116,15 @@ def test_each_job_is_sent_once_and_a_later_job_comes_in_the_next_digest(run):
     assert mail.outbox[1].subject == "1 new job for “Ohio archivists” on ALA JobLIST"
 
 
+def test_a_search_named_after_its_criteria_is_not_described_twice(run):
+    saved(name="“archivist” · Ohio")
+    ohio_archivist()
+
+    run()
+
+    assert "matches your saved search ““archivist” · Ohio”:\n" in mail.outbox[0].body
+
+
 def test_stopped_searches_and_deactivated_accounts_get_nothing(run):
     saved(is_active=False)
     saved(user=UserFactory(is_active=False))
