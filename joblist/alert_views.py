@@ -115,10 +115,11 @@ def switch_saved_search_emails(request, pk):
 # RFC 8058 one-click unsubscribe: a mail provider POSTs "List-Unsubscribe=One-Click" to the link in
 # the List-Unsubscribe header, with no cookie and no CSRF token. The signed token in the address is
 # the proof; a forged cross-site POST would need it. GET only shows a button, so a mail scanner that
-# opens links stops nothing.
+# opens links stops nothing. The limit is generous: one-click POSTs of many people arrive from
+# the same few mail-provider addresses, and a signed token cannot be guessed anyway.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-@rate_limit("joblist-unsubscribe", limit=30, period=600)
+@rate_limit("joblist-unsubscribe", limit=300, period=600)
 def unsubscribe(request, token):
     found = alert_links.read_unsubscribe_token(token)
     if found is None:
