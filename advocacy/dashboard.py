@@ -46,7 +46,7 @@ def register():
             title="Advocacy alerts",
             permission="advocacy.change_advocacyalert",
             items=alert_lines,
-            order=44,
+            order=46,
         )
     )
     dashboard.register(
@@ -55,6 +55,6 @@ def register():
             title="Library stories",
             permission="advocacy.change_story",
             items=story_lines,
-            order=45,
+            order=47,
         )
     )

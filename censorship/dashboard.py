@@ -36,6 +36,6 @@ def register():
             title="Challenge reports",
             permission=("censorship.access_challenge_reports", "censorship.change_challengereport"),
             items=report_lines,
-            order=30,
+            order=35,
         )
     )

@@ -17,12 +17,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from payments import PaymentStatus
 
+from advocacy.models import AdvocacyAlert, Story
 from ala_site import dashboard
 from ala_site.models import AlertBanner, Promo
+from censorship.models import ChallengeReport
 from events.models import Event, Registration
+from joblist.models import JobPosting
 from membership.models import Membership, MembershipType, User
 from store.models import FulfilmentFailure, Order, Payment, Product
+from tests.advocacy.factories import AdvocacyAlertFactory
+from tests.advocacy.news_factories import StoryFactory
+from tests.censorship.report_factories import ChallengeReportFactory
 from tests.factories import StaffFactory, UserFactory
+from tests.joblist.factories import EmployerFactory, JobPostingFactory
 from tests.membership.factories import MembershipFactory, MembershipTypeFactory
 from tests.store.factories import OrderFactory, ProductFactory
 
@@ -34,8 +41,24 @@ GROUP_PANELS = {
     "Content editors": ["promos", "banners", "recent_actions"],
     "Store staff": ["store_orders", "store_stock", "recent_actions"],
     "Membership staff": ["memberships", "recent_actions"],
+    "Events staff": ["events", "recent_actions"],
+    "JobLIST staff": ["joblist", "recent_actions"],
+    "Advocacy staff": ["advocacy-alerts", "advocacy-stories", "recent_actions"],
+    "Intellectual Freedom staff": ["challenge_reports", "recent_actions"],
 }
-ALL_PANELS = ["store_orders", "store_stock", "memberships", "events", "promos", "banners", "recent_actions"]
+ALL_PANELS = [
+    "store_orders",
+    "store_stock",
+    "memberships",
+    "challenge_reports",
+    "events",
+    "joblist",
+    "advocacy-alerts",
+    "advocacy-stories",
+    "promos",
+    "banners",
+    "recent_actions",
+]
 
 
 class _DashboardParser(HTMLParser):
@@ -431,6 +454,7 @@ def make_rows(count, admin):
     """`count` rows of every kind the panels count, most of them counted by some line."""
     now = timezone.now()
     membership_type = MembershipType.objects.first() or MembershipTypeFactory()
+    employer = EmployerFactory()
     start = User.objects.count()
     users = User.objects.bulk_create(User(email=f"bulk{start + n}@example.org", password="!") for n in range(count))
     today = timezone.localdate()
@@ -491,6 +515,20 @@ def make_rows(count, admin):
     Registration.objects.bulk_create(
         Registration(event=event, user=user, status=registration_statuses[n % 2])
         for n, (event, user) in enumerate(zip(events, users, strict=True))
+    )
+    JobPosting.objects.bulk_create(
+        JobPostingFactory.build(
+            employer=employer,
+            status=JobPosting.Status.PENDING if n % 2 else JobPosting.Status.PUBLISHED,
+            published_at=now - timedelta(days=25),
+            expires_at=now + timedelta(days=n % 5 + 1),
+        )
+        for n in range(count)
+    )
+    AdvocacyAlert.objects.bulk_create(AdvocacyAlertFactory.build() for n in range(count))
+    Story.objects.bulk_create(StoryFactory.build() for n in range(count))
+    ChallengeReport.objects.bulk_create(
+        ChallengeReportFactory.build(reference=f"CR-BULK-{start + n:08d}") for n in range(count)
     )
     promo_type = ContentType.objects.get_for_model(Promo)
     LogEntry.objects.bulk_create(
