@@ -79,7 +79,7 @@ def test_alert_banner_shows_message_and_link(client, demo_content):
     page = client.get("/").content
 
     assert "Library funding is under threat. Find out how you can show up for libraries:" in visible_text(page)
-    assert ("https://www.ala.org/showup", "ala.org/showup") in links(page)
+    assert ("/advocacy/", "Show Up for Libraries") in links(page)
 
 
 def test_inactive_or_ended_alert_banner_is_not_shown(client, db):

@@ -11,7 +11,7 @@ from .factories import AlertBannerFactory, NavLinkFactory, PromoFactory, QuickLi
 
 # Upper bound for a landing page rendered from an empty cache. Each app's section adds
 # a few queries; raise this when a new section lands, never because a list grew.
-COLD_CACHE_MAX_QUERIES = 30
+COLD_CACHE_MAX_QUERIES = 40
 # With every section cached, an anonymous visitor costs (almost) no queries.
 WARM_CACHE_MAX_QUERIES = 3
 
