@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
 from django.urls import reverse
+
+from ala_site.models import SiteSettings
+from ala_site.sitemaps import newest_in
 
 from .models import Article, Story
 
@@ -30,9 +32,14 @@ class StoryPagesSitemap(Sitemap):
         return reverse(item)
 
     def lastmod(self, item):
-        """When what the page lists last changed (the form has no such moment)."""
+        """When what the page shows last changed.
+
+        An article scheduled ahead appears at its publish time, after its last edit; a story
+        leaves the list when staff change their decision, so every moderation counts. The
+        form shows only the site's name from the site settings.
+        """
         if item == "news:list":
-            return Article.objects.visible().aggregate(newest=Max("updated_at"))["newest"]
+            return newest_in(Article.objects.visible(), "updated_at", "publish_at")
         if item == "advocacy:story_list":
-            return Story.objects.public().aggregate(newest=Max("moderated_at"))["newest"]
-        return None
+            return newest_in(Story.objects.exclude(moderated_at=None), "moderated_at")
+        return newest_in(SiteSettings.objects.all())

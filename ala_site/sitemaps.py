@@ -1,7 +1,45 @@
+from urllib.parse import urlsplit
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+
+
+def newest(*moments):
+    """The latest of these moments, leaving out the Nones (None if all are)."""
+    return max((moment for moment in moments if moment is not None), default=None)
+
+
+def newest_in(queryset, *fields):
+    """The latest value of any of `fields` (default `updated_at`) in `queryset`, in one query."""
+    fields = fields or ("updated_at",)
+    found = queryset.order_by().aggregate(**{f"newest_{index}": Max(field) for index, field in enumerate(fields)})
+    return newest(*found.values())
+
+
+class SiteUrlMixin:
+    """Locations on SITE_URL's scheme and host, as the pages' canonical and og:url links are.
+
+    Without the sites framework, Django's sitemap takes both from the request, so a sitemap
+    fetched by an internal address or over plain HTTP behind the proxy would list other URLs
+    than the pages name as canonical.
+    """
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+def on_site_url(sitemaps):
+    """The sitemap sections (name -> Sitemap class) with their locations on SITE_URL."""
+    return {
+        name: type(section.__name__, (SiteUrlMixin, section), {"__module__": section.__module__})
+        for name, section in sitemaps.items()
+    }
 
 
 class StaticPagesSitemap(Sitemap):
@@ -28,8 +66,4 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
     def lastmod(self, item):
-        changed = [
-            apps.get_model(label).objects.aggregate(newest=Max("updated_at"))["newest"]
-            for label in self.url_names[item]
-        ]
-        return max((moment for moment in changed if moment is not None), default=None)
+        return newest(*(newest_in(apps.get_model(label).objects.all()) for label in self.url_names[item]))

@@ -18,21 +18,23 @@ from store.sitemaps import ProductSitemap
 from . import search_views, views
 from .forms import PasswordResetRequestForm
 from .ratelimit import rate_limit
-from .sitemaps import StaticPagesSitemap
+from .sitemaps import StaticPagesSitemap, on_site_url
 
-# Apps add their own entries here as they gain public pages.
-sitemaps = {
-    "pages": StaticPagesSitemap,
-    "store": ProductSitemap,
-    "events": EventSitemap,
-    "joblist": JobListPagesSitemap,
-    "jobs": JobPostingSitemap,
-    "advocacy": CampaignPagesSitemap,
-    "news": NewsSitemap,
-    "stories": StoryPagesSitemap,
-    "censorship": CensorshipPagesSitemap,
-    "resumes": BookResumeSitemap,
-}
+# Apps add their own entries here as they gain public pages; every location is on SITE_URL.
+sitemaps = on_site_url(
+    {
+        "pages": StaticPagesSitemap,
+        "store": ProductSitemap,
+        "events": EventSitemap,
+        "joblist": JobListPagesSitemap,
+        "jobs": JobPostingSitemap,
+        "advocacy": CampaignPagesSitemap,
+        "news": NewsSitemap,
+        "stories": StoryPagesSitemap,
+        "censorship": CensorshipPagesSitemap,
+        "resumes": BookResumeSitemap,
+    }
+)
 
 admin.site.site_header = "ALA portal administration"
 admin.site.site_title = "ALA portal admin"

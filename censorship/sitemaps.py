@@ -1,7 +1,11 @@
+from functools import cached_property
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import BookResume
+from ala_site.sitemaps import newest, newest_in
+
+from .models import BookResume, CensorshipYear, ChallengedBook, ChallengeReport
 
 
 class CensorshipPagesSitemap(Sitemap):
@@ -15,6 +19,22 @@ class CensorshipPagesSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+    def lastmod(self, item):
+        return self._changed[item]
+
+    @cached_property
+    def _changed(self):
+        """When what each page shows last changed, in four queries for the three. All rows count,
+        not only the published ones: taking a year or a résumé down changes the pages too."""
+        figures = newest(newest_in(CensorshipYear.objects.all()), newest_in(ChallengedBook.objects.all()))
+        resumes = newest_in(BookResume.objects.all())
+        reports = newest_in(ChallengeReport.objects.consented(), "created_at")
+        return {
+            "censorship:hub": newest(figures, resumes),  # the latest year's figures and books, the résumé count
+            "censorship:data": newest(figures, reports),  # every year's, and the figures counted from reports
+            "censorship:resume_list": resumes,
+        }
 
 
 class BookResumeSitemap(Sitemap):

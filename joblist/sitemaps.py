@@ -1,5 +1,11 @@
+from datetime import datetime, time, timedelta
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
+
+from ala_site.sitemaps import newest
 
 from .models import JobPosting
 
@@ -26,3 +32,20 @@ class JobListPagesSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+    def lastmod(self, item):
+        """When the board last changed, in one query: an ad came on it or was edited or withdrawn
+        (every ad ever published counts), or one left it at the end of its run or the day after
+        its application deadline."""
+        now = timezone.now()
+        today = timezone.localdate(now)
+        found = JobPosting.objects.filter(published_at__lte=now).aggregate(
+            changed=Max("updated_at"),
+            published=Max("published_at"),
+            run_ended=Max("expires_at", filter=Q(expires_at__lte=now)),
+            deadline=Max("application_deadline", filter=Q(application_deadline__lt=today)),
+        )
+        deadline_passed = None
+        if found["deadline"] is not None:
+            deadline_passed = timezone.make_aware(datetime.combine(found["deadline"] + timedelta(days=1), time.min))
+        return newest(found["changed"], found["published"], found["run_ended"], deadline_passed)

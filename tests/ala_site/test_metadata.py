@@ -5,6 +5,7 @@ tests/ala_site/test_smoke.py and every page the sitemap lists; the sitemap gives
 `lastmod`, and robots.txt points to it.
 """
 
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -140,11 +141,6 @@ def test_the_sitemap_lists_the_searchable_kinds_and_no_search_results(client, de
     assert not [path for path in locations if path.startswith("/search/")]
 
 
-# Sections of the sitemap whose pages have no `lastmod` yet (fixed pages listed by URL name in
-# the owning apps' sitemaps.py): their owners add it, and then this set shrinks.
-SECTIONS_WITHOUT_LASTMOD = {"stories", "censorship", "advocacy", "joblist"}
-
-
 def test_every_sitemap_entry_has_a_lastmod(client, demo_content):
     from django.contrib.sitemaps.views import sitemap
 
@@ -161,7 +157,32 @@ def test_every_sitemap_entry_has_a_lastmod(client, demo_content):
         if missing:
             without[name] = missing
 
-    assert set(without) == SECTIONS_WITHOUT_LASTMOD, without
+    assert not without
+
+
+def test_the_sitemap_names_pages_on_site_url_whatever_address_it_was_fetched_at(client, demo_content, settings):
+    settings.SITE_URL = "https://www.ala.example"
+
+    response = client.get("/sitemap.xml", HTTP_HOST="testserver")
+
+    locations = [loc.text for loc in ElementTree.fromstring(response.content).findall("s:url/s:loc", SITEMAP_NS)]
+    assert len(locations) > 20
+    assert [loc for loc in locations if not loc.startswith("https://www.ala.example/")] == []
+    head = head_of(client.get(path_of(locations[0])).content.decode())
+    assert head.canonical == locations[0]
+
+
+def test_the_sitemap_takes_no_more_queries_for_more_content(client, demo_content, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as demo_volume:
+        client.get("/sitemap.xml")
+    call_command("seed_demo", volume=10, verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    with django_assert_max_num_queries(len(demo_volume)):
+        response = client.get("/sitemap.xml")
+    assert response.status_code == 200
 
 
 def test_the_fixed_pages_lastmod_follows_their_content(client, demo_content):
@@ -174,6 +195,68 @@ def test_the_fixed_pages_lastmod_follows_their_content(client, demo_content):
     entries = dict(sitemap_urls(client))
 
     assert entries["/store/"][:10] == timezone.localdate(product.updated_at).isoformat()
+
+
+def on(day):
+    return datetime(2021, 3, day, 12, tzinfo=UTC)
+
+
+def on_the_board_since(moment):
+    """Every published job ad on the board since `moment`, untouched since, for a month more."""
+    from joblist.models import JobPosting
+
+    JobPosting.objects.exclude(published_at=None).update(
+        updated_at=moment,
+        published_at=moment,
+        expires_at=timezone.now() + timedelta(days=30),
+        application_deadline=None,
+    )
+
+
+def test_the_apps_fixed_pages_lastmod_follows_what_they_show(client, demo_content):
+    from advocacy.models import CampaignAction, Story
+    from ala_site.models import SiteSettings
+    from censorship.models import BookResume, CensorshipYear, ChallengedBook, ChallengeReport
+    from joblist.models import JobPosting
+
+    long_ago = datetime(2020, 1, 1, 12, tzinfo=UTC)
+    for model in (SiteSettings, CampaignAction, CensorshipYear, ChallengedBook, BookResume):
+        model.objects.update(updated_at=long_ago)
+    Story.objects.update(moderated_at=long_ago)
+    ChallengeReport.objects.update(created_at=long_ago)
+    on_the_board_since(long_ago)
+    fixed_pages = ["/advocacy/", "/advocacy/alerts/", "/advocacy/stories/", "/advocacy/stories/new/"]
+    fixed_pages += ["/censorship/", "/censorship/data/", "/censorship/resumes/", "/joblist/"]
+    assert {path: dict(sitemap_urls(client))[path] for path in fixed_pages} == dict.fromkeys(fixed_pages, "2020-01-01")
+
+    CampaignAction.objects.filter(pk=CampaignAction.objects.first().pk).update(updated_at=on(2))
+    Story.objects.filter(pk=Story.objects.public().first().pk).update(moderated_at=on(3))  # e.g. taken down
+    ChallengedBook.objects.filter(pk=ChallengedBook.objects.first().pk).update(updated_at=on(4))
+    BookResume.objects.filter(pk=BookResume.objects.first().pk).update(updated_at=on(5))
+    ChallengeReport.objects.filter(pk=ChallengeReport.objects.consented().first().pk).update(created_at=on(6))
+    JobPosting.objects.filter(pk=JobPosting.objects.visible().first().pk).update(expires_at=on(7))  # its run ended
+    SiteSettings.objects.update(updated_at=on(8))
+    entries = dict(sitemap_urls(client))
+
+    assert {path: entries[path] for path in fixed_pages} == {
+        "/advocacy/": "2021-03-02",
+        "/advocacy/alerts/": "2021-03-08",
+        "/advocacy/stories/": "2021-03-03",
+        "/advocacy/stories/new/": "2021-03-08",
+        "/censorship/": "2021-03-05",
+        "/censorship/data/": "2021-03-06",
+        "/censorship/resumes/": "2021-03-05",
+        "/joblist/": "2021-03-07",
+    }
+
+
+def test_the_boards_lastmod_is_the_day_after_an_application_deadline_passed(client, demo_content):
+    from joblist.models import JobPosting
+
+    on_the_board_since(datetime(2020, 1, 1, 12, tzinfo=UTC))
+    JobPosting.objects.filter(pk=JobPosting.objects.visible().first().pk).update(application_deadline=date(2021, 3, 9))
+
+    assert dict(sitemap_urls(client))["/joblist/"] == "2021-03-10"
 
 
 def test_robots_txt_points_to_the_sitemap(client):
