@@ -93,4 +93,4 @@ def test_sitemap_lists_the_home_page(client):
     assert response["Content-Type"].startswith("application/xml")
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = [loc.text for loc in ElementTree.fromstring(response.content).findall("s:url/s:loc", namespace)]
-    assert "http://testserver/" in locations
+    assert f"{settings.SITE_URL}/" in locations  # on SITE_URL, as the canonical links are, not the request's host
