@@ -134,7 +134,7 @@ class JobPostingForm(HoneypotMixin, forms.ModelForm):
             "application_deadline": "Application deadline (optional)",
         }
         help_texts = {
-            "application_deadline": "The ad leaves the board after this day.",
+            "application_deadline": "Year-month-day, like 2027-03-31. The ad leaves the board after this day.",
         }
         widgets = {
             "workplace": forms.RadioSelect,
@@ -144,7 +144,9 @@ class JobPostingForm(HoneypotMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 12}),
             "requirements": forms.Textarea(attrs={"rows": 6}),
             "apply_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "application_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            # A plain text box, not a date picker: Chromium's picker makes month, day and year
+            # separate tab stops inside one element (as the censorship report form explains).
+            "application_deadline": forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
         }
         error_messages = {
             "title": {
