@@ -118,6 +118,21 @@ def yearly_salary_top():
     )
 
 
+def _search_query(text):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(text, search_type="websearch", config="english")
+
+
+def _search_rank(text):
+    """How well a posting matches `text` (higher is better); 1 for every match on SQLite."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchRank
+
+        return SearchRank(F("search_vector"), _search_query(text))
+    return models.Value(1.0, output_field=models.FloatField())
+
+
 class JobPostingQuerySet(models.QuerySet):
     def visible(self, now=None):
         """On the board now: published, its run not over, its application deadline not passed."""
@@ -187,10 +202,7 @@ class JobPostingQuerySet(models.QuerySet):
         if not words:
             return self
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank
-
-            query = SearchQuery(text, search_type="websearch", config="english")
-            return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+            return self.filter(search_vector=_search_query(text)).annotate(rank=_search_rank(text))
         condition = Q()
         for word in words[:20]:
             condition &= (
@@ -199,7 +211,25 @@ class JobPostingQuerySet(models.QuerySet):
                 | Q(city__icontains=word)
                 | Q(description__icontains=word)
             )
-        return self.filter(condition).annotate(rank=models.Value(1.0, output_field=models.FloatField()))
+        return self.filter(condition).annotate(rank=_search_rank(text))
+
+    def best_match_first(self, text, among):
+        """These postings that match `text` (see `search`), best match first, among the newest `among`.
+
+        Ranking reads every row it ranks, and a broad search on a big board ("librarian") matches
+        tens of thousands of ads: so only the newest `among` matches are ranked. On a job board
+        fresh ads matter, and the board lists no more than that many anyway (its count stops
+        there too, see joblist.views.CappedPaginator). A search with fewer matches is ranked in
+        full, as before. The rows are then fetched by primary key, without matching them again.
+        """
+        if not text.split():  # no words: nothing to rank
+            return self.newest()
+        newest = self.search(text).order_by("-published_at", "-pk").values("pk")[:among]
+        return (
+            self.model.objects.filter(pk__in=newest)
+            .annotate(rank=_search_rank(text))
+            .order_by("-rank", "-published_at", "-pk")
+        )
 
     def refresh_search_vectors(self):
         """Store each posting's search vector (PostgreSQL only; SQLite searches the text itself)."""

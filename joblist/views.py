@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
@@ -15,6 +16,10 @@ from .forms import JobSearchForm
 from .models import JobPosting
 
 PAGE_SIZE = 20
+# The board counts, ranks and lists at most this many matches: past it, the count alone would read
+# tens of thousands of ads on a big board (see README, "JobLIST: search benchmark"), and nobody
+# pages through fifty pages of jobs rather than narrowing the search.
+MATCH_LIMIT = 1000
 # The public sees an ad once it is published; an ad that has ended keeps its page, with a banner.
 PUBLIC_STATES = (JobPosting.Status.PUBLISHED, JobPosting.Status.EXPIRED)
 
@@ -55,12 +60,47 @@ class BoardSearchForm(JobSearchForm):
         return "newest" if chosen == "relevance" and not criteria.get("q") else chosen
 
 
-def _ordered(postings, order):
-    if order == "salary":
-        return postings.best_paid()
-    if order == "relevance":
-        return postings.order_by("-rank", "-published_at", "-pk")
-    return postings.newest()
+class CappedPaginator(Paginator):
+    """Pages of at most `limit` items, counted with a LIMITed subquery that stops at `limit` + 1.
+
+    `counted` is what to count (the matches, without an order or a ranking to compute); `capped`
+    says there are more than `limit`, and the pages then cover the first `limit` items.
+    """
+
+    def __init__(self, object_list, per_page, *, limit, counted, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.limit = limit
+        self.counted = counted
+
+    @cached_property
+    def _count_to_limit(self):
+        return self.counted.order_by().values("pk")[: self.limit + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self._count_to_limit, self.limit)
+
+    @property
+    def capped(self):
+        return self._count_to_limit > self.limit
+
+
+def board_page(criteria, order, page_number):
+    """The board's page of postings for these criteria in this order, from a CappedPaginator.
+
+    `manage.py joblist_search_benchmark` times this.
+    """
+    live = JobPosting.objects.visible(timezone.now())
+    matches = live.matching(criteria)
+    if order == "relevance" and criteria.get("q"):
+        filters = {name: value for name, value in criteria.items() if name != "q"}
+        postings = live.matching(filters).best_match_first(criteria["q"], among=MATCH_LIMIT)
+    elif order == "salary":
+        postings = matches.best_paid()
+    else:
+        postings = matches.newest()
+    paginator = CappedPaginator(postings.for_board(), PAGE_SIZE, limit=MATCH_LIMIT, counted=matches)
+    return paginator.get_page(page_number)
 
 
 def _query_string(criteria, order):
@@ -83,8 +123,7 @@ def board(request):
     chosen = form.chosen_order()
     order = form.board_order(chosen, criteria)
     form.describe_fields()
-    postings = _ordered(JobPosting.objects.visible().for_board().matching(criteria), order)
-    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = board_page(criteria, order, request.GET.get("page"))
 
     # The list shows the order chosen (a value it does not know shows as the default, best match).
     if form.is_bound:
