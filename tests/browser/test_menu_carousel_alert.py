@@ -219,7 +219,7 @@ def test_every_drop_down_stays_inside_the_window(browser, site, width, javascrip
 
 
 def hero(page):
-    return page.get_by_role("region", name="Featured")
+    return page.get_by_role("region", name="Featured", exact=True)
 
 
 def place_on_page(locator):
