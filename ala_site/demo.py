@@ -391,6 +391,7 @@ def seed(volume=0, log=print):
             "street_address": "225 N Michigan Ave., Ste 1300",
             "city_state_zip": "Chicago, IL 60601",
             "phone": "1.800.545.2433",
+            "email": "ala@ala.org",
             "copyright_start_year": 1996,
         },
     )

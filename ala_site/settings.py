@@ -169,6 +169,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="American Library Association <no-reply@ala.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# /.well-known/security.txt: where to report a vulnerability (mailto: or https:); empty: the site's email.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
 
 # Background tasks (django-tasks): email is queued in the request and sent by a worker (see
 # ala_site/emails.py). "database" keeps the queue in the database for `manage.py db_worker`, which

@@ -67,6 +67,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

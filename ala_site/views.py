@@ -1,10 +1,13 @@
+from datetime import UTC, timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import alerts
 from . import consent as cookie_consent
 from .forms import CookieConsentForm, shorten_next
-from .models import AlertBanner
+from .models import AlertBanner, SiteSettings
 from .ratelimit import rate_limit
 
 
@@ -116,6 +119,27 @@ def healthz(request):
         checks["cache"] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@require_safe
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability. SECURITY_CONTACT (a mailto: or https: address)
+    or else the site's own email address; with neither, there is no file rather than a made-up one."""
+    contact = settings.SECURITY_CONTACT
+    if not contact:
+        email = SiteSettings.current().email
+        contact = f"mailto:{email}" if email else ""
+    if not contact:
+        raise Http404("No security contact is configured.")
+    # The file says how long it may be trusted; it is made on each request, so a year from now.
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en",
+        f"Canonical: {settings.SITE_URL}{reverse('security_txt')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_safe

@@ -1,10 +1,15 @@
 """/healthz for the load balancer, /robots.txt and /sitemap.xml for crawlers."""
 
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError
+from django.utils import timezone
+
+from ala_site.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +99,27 @@ def test_sitemap_lists_the_home_page(client):
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = [loc.text for loc in ElementTree.fromstring(response.content).findall("s:url/s:loc", namespace)]
     assert f"{settings.SITE_URL}/" in locations  # on SITE_URL, as the canonical links are, not the request's host
+
+
+def test_security_txt_names_the_contact_and_when_it_expires(client, settings):
+    settings.SECURITY_CONTACT = "mailto:security@ala.example"
+
+    response = client.get("/.well-known/security.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:security@ala.example"
+    expires = datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00"))
+    assert timedelta(days=300) < expires - timezone.now() <= timedelta(days=366)  # RFC 9116: under a year
+    assert fields["Canonical"] == f"{settings.SITE_URL}/.well-known/security.txt"
+
+
+def test_security_txt_falls_back_to_the_sites_email_and_is_absent_without_one(client, settings):
+    settings.SECURITY_CONTACT = ""
+    SiteSettings.objects.update_or_create(pk=SiteSettings.SINGLETON_PK, defaults={"email": "ala@ala.example"})
+    assert "Contact: mailto:ala@ala.example" in client.get("/.well-known/security.txt").content.decode()
+
+    SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK).update(email="")
+    cache.clear()
+    assert client.get("/.well-known/security.txt").status_code == 404

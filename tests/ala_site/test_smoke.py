@@ -22,6 +22,7 @@ PUBLIC_URLS = [
     "/accounts/password_reset/done/",
     "/accounts/reset/done/",
     "/robots.txt",
+    "/.well-known/security.txt",
     "/sitemap.xml",
     "/healthz",
     "/membership/",
@@ -65,7 +66,7 @@ PUBLIC_URLS = [
 PUBLIC_PAGES = [
     url
     for url in PUBLIC_URLS
-    if url not in ("/robots.txt", "/sitemap.xml", "/healthz") and not url.endswith((".ics", "/ics/", "/feed/", ".csv"))
+    if url not in ("/robots.txt", "/.well-known/security.txt", "/sitemap.xml", "/healthz") and not url.endswith((".ics", "/ics/", "/feed/", ".csv"))
 ]
 
 # Pages for a logged-in visitor.
