@@ -66,7 +66,8 @@ PUBLIC_URLS = [
 PUBLIC_PAGES = [
     url
     for url in PUBLIC_URLS
-    if url not in ("/robots.txt", "/.well-known/security.txt", "/sitemap.xml", "/healthz") and not url.endswith((".ics", "/ics/", "/feed/", ".csv"))
+    if url not in ("/robots.txt", "/.well-known/security.txt", "/sitemap.xml", "/healthz")
+    and not url.endswith((".ics", "/ics/", "/feed/", ".csv"))
 ]
 
 # Pages for a logged-in visitor.
