@@ -22,6 +22,11 @@ class AlaSiteConfig(AppConfig):
         post_save.connect(bump_on_change, dispatch_uid="ala_site.bump_on_change.save")
         post_delete.connect(bump_on_change, dispatch_uid="ala_site.bump_on_change.delete")
 
+        from .page_cache import bump_on_change as renew_pages
+
+        post_save.connect(renew_pages, dispatch_uid="ala_site.page_cache.save")
+        post_delete.connect(renew_pages, dispatch_uid="ala_site.page_cache.delete")
+
 
 class LoginLockoutsConfig(axes_apps.AppConfig):
     """django-axes under a name staff understand (its own is "Axes"); INSTALLED_APPS names this."""

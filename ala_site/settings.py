@@ -66,9 +66,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ala_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML is compressed here rather than by the proxy, so every deployment gets it: Django's
+    # gzip pads each response with random bytes (since 4.2), which defeats BREACH-style guessing
+    # of the CSRF token from compressed sizes. Static files come precompressed (gzip and brotli).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "ala_site.page_cache.PageCacheMiddleware",  # shared anonymous pages (see its docstring for the order)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,6 +124,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ala")}
 # How long a landing-page section may be served from cache; content edits bump
 # a version and show at once, so this only bounds the work after a restart.
 SECTION_CACHE_SECONDS = env.int("SECTION_CACHE_SECONDS", default=600)
+# How long a whole anonymous page may be replayed (ala_site/page_cache.py); edits renew pages at
+# once and clock-driven changes announce their moment, so this bounds only the unforeseen.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "membership.User"
 AUTH_PASSWORD_VALIDATORS = [

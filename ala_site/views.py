@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import alerts
+from . import alerts, page_cache
 from . import consent as cookie_consent
 from .forms import CookieConsentForm, shorten_next
 from .models import AlertBanner, SiteSettings
@@ -20,6 +20,7 @@ from .ratelimit import rate_limit
 
 
 @require_safe
+@page_cache.shared_page
 def home(request):
     return render(request, "home.html")
 
@@ -149,6 +150,6 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /cookies/",
-        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.index')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

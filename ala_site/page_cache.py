@@ -1,0 +1,169 @@
+"""Whole pages for anonymous visitors, rendered once and shared until the content changes.
+
+A crowd sent by a news story is almost all anonymous visitors asking for the same few pages, so
+a page they share is rendered once and replayed from the cache (one round trip to it) without
+touching the database. Views opt in with `@shared_page`; everything else renders as usual.
+
+What makes one anonymous visitor's page differ from another's is handled explicitly:
+- the CSRF token in forms: stored as a placeholder and replaced by the visitor's own token on
+  each replay (which also sets their CSRF cookie, as rendering would);
+- the cookie-consent choice (banner shown or not, analytics allowed) and the dismissed alert
+  banners: part of the cache key;
+- anything kept in the session (a cart, a pending payment, messages): a visitor with a session
+  or a messages cookie is never served nor stored from here.
+
+Freshness: one site-wide version, kept in the cache, is in every entry; saving or deleting any of
+the project's models (and `bump()` after a bulk `update()`) changes it, so an edit shows at the
+next request on every server. A page that changes by the clock alone (an ad's run ending, an
+event starting) is kept no longer than the moment its view or sections announce with
+`expires_at()`, and never longer than PAGE_CACHE_SECONDS.
+"""
+
+import functools
+import hashlib
+import re
+import threading
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from . import consent as cookie_consent
+
+VERSION_KEY = "page-version"
+# Stands in for the CSRF token in a stored page; not a token's shape, so it never validates.
+TOKEN_PLACEHOLDER = b"@@csrf-token@@"
+_TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+# Headers the server or the outer middleware set on every response, never replayed.
+_NOT_STORED = {"content-length", "date", "set-cookie"}
+# Apps whose models show on public pages: saving any of their rows renews every page.
+PAGE_APPS = {"ala_site", "membership", "store", "events", "joblist", "advocacy", "censorship"}
+MAX_QUERY_LENGTH = 500  # longer query strings are rendered, not stored (a key per variant)
+
+_request = threading.local()
+
+
+def shared_page(view):
+    """Mark a read-only view whose anonymous page may be shared by every anonymous visitor."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request._shared_page = True
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def expires_at(moment):
+    """The page being rendered changes by the clock at `moment` (None: no such moment)."""
+    if moment is not None and getattr(_request, "rendering", False):
+        current = _request.expires_at
+        _request.expires_at = moment if current is None else min(current, moment)
+
+
+def bump():
+    """Every cached page is out of date (content changed)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def bump_on_change(sender, **kwargs):
+    """post_save / post_delete: a row of a public app changed, so pages may show it."""
+    if sender._meta.app_label not in PAGE_APPS:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in shows on no public page
+    bump()
+    # Again once the transaction commits: a page rendered meanwhile from the old rows and stored
+    # under the new version would otherwise outlive the change.
+    transaction.on_commit(bump)
+
+
+def _key(request):
+    """The cache key for this request's page, or None when it must be rendered for this visitor."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        return None
+    from .alerts import COOKIE_NAME as DISMISSED_ALERTS  # alerts uses sections, which use this module
+
+    consent = cookie_consent.get_consent(request)
+    consent_part = ",".join(sorted(consent.accepted)) if consent.decided else "-"
+    variant = "\n".join([request.get_host(), request.path, query, consent_part, cookies.get(DISMISSED_ALERTS, "")])
+    return "page:" + hashlib.sha256(variant.encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """Serves and stores shared pages. Placed after CsrfViewMiddleware (replays need its cookie
+    handling) and before the authentication, messages and header middleware, whose work a replay
+    skips: the headers they added are stored with the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _key(request)
+        if key is None:
+            return self.get_response(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY), found.get(key)
+        if entry is not None and version is not None and entry[0] == version:
+            return _replay(request, entry)
+
+        _request.rendering, _request.expires_at = True, None
+        try:
+            response = self.get_response(request)
+            if _storable(request, response):
+                _store(key, version, response, _request.expires_at)
+        finally:
+            _request.rendering, _request.expires_at = False, None
+        return response
+
+
+def _storable(request, response):
+    if not getattr(request, "_shared_page", False):
+        return False
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False  # a cookie set by the view belongs to this visitor alone
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+
+def _store(key, version, response, until):
+    body, tokens = _TOKEN_INPUT.subn(rb"\1" + TOKEN_PLACEHOLDER + rb"\2", response.content)
+    if body.count(b"csrfmiddlewaretoken") != tokens:
+        return  # a token this module cannot find would be shared: render for each visitor instead
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, None):
+            return  # another request set the version meanwhile: store next time
+    timeout = settings.PAGE_CACHE_SECONDS
+    if until is not None:
+        timeout = min(timeout, int((until - timezone.now()).total_seconds()))
+        if timeout < 1:
+            return
+    headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
+    cache.set(key, (version, response.status_code, headers, body, tokens > 0), timeout)
+
+
+def _replay(request, entry):
+    _version, status, headers, body, has_token = entry
+    if has_token:
+        body = body.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    patch_vary_headers(response, ("Cookie",))
+    return response
