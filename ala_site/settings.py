@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "ala_site.consent.ConsentCSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a view the database fails under answers a friendly 503 (ala_site/middleware.py).
+    "ala_site.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "ala_site.urls"
@@ -118,9 +120,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection (CONN_MAX_AGE > 0) is checked before each request reuses it, so after the
+# database restarts the next request reconnects instead of failing on a dead connection.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ala")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis is optional at runtime: while it is unreachable a cache call is a miss, and pages are
+    # served from the database (ala_site/cache.py: short timeouts, a circuit breaker, fail-open).
+    CACHES["default"]["BACKEND"] = "ala_site.cache.ResilientRedisCache"
 # How long a landing-page section may be served from cache; content edits bump
 # a version and show at once, so this only bounds the work after a restart.
 SECTION_CACHE_SECONDS = env.int("SECTION_CACHE_SECONDS", default=600)
