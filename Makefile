@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 # Tests run with production-like settings (DEBUG off) and a throwaway key; background tasks (email)
 # run at once, as in development (the tests that exercise the worker switch to the database queue).
-TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret SECURE_COOKIES=false TASKS_BACKEND=immediate
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret SECURE_COOKIES=false TASKS_BACKEND=immediate PAYMENT_ALLOW_DUMMY=true
 
 .PHONY: run test lint format setup browser clean bench
 

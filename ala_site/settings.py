@@ -237,7 +237,8 @@ CONTENT_SECURITY_POLICY = {
 # Payments (django-payments; the store's Payment model). PAYMENT_VARIANT picks the provider:
 # "dummy" (the default, for development and tests: a form where you choose the outcome) or
 # "stripe" (production: needs STRIPE_SECRET_KEY, and STRIPE_WEBHOOK_SECRET for the webhook that
-# Stripe calls at SITE_URL/payments/process/stripe/). `manage.py check --deploy` warns on "dummy".
+# Stripe calls at SITE_URL/payments/process/stripe/). With DEBUG off "dummy" is refused unless
+# PAYMENT_ALLOW_DUMMY=true (a test, CI or staging server), and `manage.py check --deploy` warns on it.
 PAYMENT_MODEL = "store.Payment"
 PAYMENT_VARIANT = env.str("PAYMENT_VARIANT", default="dummy")
 PAYMENT_VARIANTS = {"dummy": ("payments.dummy.DummyProvider", {})}
@@ -250,6 +251,12 @@ if env.str("STRIPE_SECRET_KEY", default=""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("https://checkout.stripe.com")
 if PAYMENT_VARIANT not in PAYMENT_VARIANTS:
     raise ImproperlyConfigured(f"PAYMENT_VARIANT={PAYMENT_VARIANT!r} is not set up (stripe needs STRIPE_SECRET_KEY).")
+PAYMENT_ALLOW_DUMMY = env.bool("PAYMENT_ALLOW_DUMMY", default=False)
+if PAYMENT_VARIANT == "dummy" and not DEBUG and not PAYMENT_ALLOW_DUMMY:
+    raise ImproperlyConfigured(
+        "PAYMENT_VARIANT=dummy lets buyers mark their own orders paid, so it is refused when DEBUG is off: "
+        "set PAYMENT_VARIANT=stripe and STRIPE_SECRET_KEY, or PAYMENT_ALLOW_DUMMY=true on a test or staging server."
+    )
 # Absolute links the provider sends buyers back to are built on SITE_URL.
 PAYMENT_HOST = SITE_URL.split("://", 1)[-1]
 PAYMENT_USES_SSL = SITE_URL.startswith("https://")
@@ -265,11 +272,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
-    # Usually the proxy in front redirects to HTTPS; set this when it does not.
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    # An https:// SITE_URL redirects plain HTTP to HTTPS here too (behind the proxy, which sets
+    # X-Forwarded-Proto); /healthz stays reachable over HTTP for load balancers' probes.
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SITE_URL.startswith("https://"))
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Joining browsers' HSTS preload list is hard to undo (every subdomain must serve HTTPS for good),
+    # so it is opted into with SECURE_HSTS_PRELOAD=true; off, check --deploy is not asked to nag.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 
