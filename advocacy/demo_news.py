@@ -4,8 +4,10 @@ The three news items are dated a few days before the day the demo is loaded, so 
 ALA" is never last year's news. Running the demo again on a later day moves them to that day's
 dates, on the demo's own rows only: rows no one has saved in admin whose texts are still the
 demo's. An article staff edited, and any story (staff moderate them), is left exactly as it is.
+`--volume N` adds N generated articles and N published stories, for benchmarks.
 """
 
+import functools
 import io
 from datetime import datetime, time, timedelta
 
@@ -252,6 +254,7 @@ TOPICS = [
 def generate_articles(volume, now, log):
     """`volume` more articles over the past years, for benchmarks (made once; re-runs add none)."""
     existing = set(Article.objects.filter(slug__startswith="generated-news-").values_list("slug", flat=True))
+    rendered = functools.cache(render)  # one text per topic among thousands of articles
     new = []
     for n in range(volume):
         slug = f"generated-news-{n}"
@@ -267,7 +270,7 @@ def generate_articles(volume, now, log):
                 summary=f"{topic}: a generated article for benchmarks.",
                 body=body,
                 # bulk_create skips save(), which renders the Markdown: render it here.
-                body_html=render(body),
+                body_html=rendered(body),
                 publish_at=now - timedelta(days=20 + n, hours=n % 24),
                 is_published=True,
             )
@@ -278,9 +281,75 @@ def generate_articles(volume, now, log):
     log(f"News: {len(new)} generated articles added.")
 
 
+# Generated stories (`seed_demo --volume N`): people, libraries and what the library did for them.
+FIRST_NAMES = ["Ana", "Ben", "Chloe", "Darnell", "Elena", "Farid", "Grace", "Hiro", "Imani", "Jonas", "Keisha", "Luis"]
+LAST_NAMES = ["Baker", "Chen", "Diaz", "Edwards", "Fischer", "Gupta", "Hughes", "Ito", "Johnson", "Kowalski", "Nguyen"]
+# (library, city, state, ZIP code)
+PLACES = [
+    ("Tulsa City-County Library", "Tulsa", "OK", "74103"),
+    ("Multnomah County Library", "Portland", "OR", "97205"),
+    ("Free Library of Philadelphia", "Philadelphia", "PA", "19103"),
+    ("Anchorage Public Library", "Anchorage", "AK", "99503"),
+    ("Madison Public Library", "Madison", "WI", "53703"),
+    ("Pima County Public Library", "Tucson", "AZ", "85701"),
+    ("Richland Library", "Columbia", "SC", "29201"),
+    ("Bangor Public Library", "Bangor", "ME", "04401"),
+    ("Salt Lake City Public Library", "Salt Lake City", "UT", "84111"),
+    ("Omaha Public Library", "Omaha", "NE", "68102"),
+]
+HELPED = [
+    "The library's English conversation group gave me the confidence to speak up at work and at my son's school.",
+    "A librarian spent an afternoon helping me apply for benefits online when I had no computer at home.",
+    "The summer reading program kept my daughter reading all vacation, and she started school ahead.",
+    "I learned to code in the library's free evening classes and now work as a junior developer.",
+    "The library's seed library and gardening talks turned our empty lot into a community garden.",
+    "When our town flooded, the library stayed open as a cooling and charging centre for weeks.",
+]
+WHY = [
+    "Please keep funding libraries so the next family has the same chance.",
+    "Federal support through the state library made that program possible.",
+    "Libraries like mine need stable funding to keep doing this work.",
+]
+GENERATED_STORY_EMAIL = "generated-story-{n}@example.org"
+
+
+def generate_stories(volume, now, log):
+    """`volume` more approved, published stories, for benchmarks (made once; re-runs add none)."""
+    existing = set(Story.objects.filter(email__startswith="generated-story-").values_list("email", flat=True))
+    new = []
+    for n in range(volume):
+        email = GENERATED_STORY_EMAIL.format(n=n)
+        if email in existing:
+            continue
+        library, city, state, zip_code = PLACES[n % len(PLACES)]
+        moderated = now - timedelta(days=12 + n // 10, hours=n % 10)
+        new.append(
+            Story(
+                email=email,
+                name=f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n // len(FIRST_NAMES) % len(LAST_NAMES)]}",
+                library=library,
+                city=city,
+                state=state,
+                zip_code=zip_code,
+                story=f"{HELPED[n % len(HELPED)]} {WHY[n // len(HELPED) % len(WHY)]}",
+                congress_consent=n % 4 != 0,
+                publish_consent=True,
+                status=Story.Status.APPROVED,
+                submitted_at=moderated - timedelta(days=2),
+                moderated_at=moderated,
+            )
+        )
+    Story.objects.bulk_create(new, batch_size=500)
+    if new:
+        bump(*Story.cache_sections)
+    log(f"Stories: {len(new)} generated stories added.")
+
+
 def seed(volume=0, log=print):
     link_menus_to_the_news()
     seed_articles(timezone.localdate(), log)
     seed_stories(log)
     if volume:
-        generate_articles(volume, timezone.now(), log)
+        now = timezone.now()
+        generate_articles(volume, now, log)
+        generate_stories(volume, now, log)

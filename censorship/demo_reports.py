@@ -197,11 +197,12 @@ def seed(volume=0, log=print):
     rng = random.Random(20260101)
     wanted += [(_reference(year, f"volume-{n}"), _generated_fields(n, now, rng)) for n in range(volume)]
 
-    existing = set(
-        ChallengeReport.objects.filter(reference__in=[reference for reference, _ in wanted]).values_list(
-            "reference", flat=True
-        )
-    )
+    # Looked up a thousand at a time: SQLite takes at most 32,766 parameters in a query.
+    references = [reference for reference, _ in wanted]
+    existing = set()
+    for start in range(0, len(references), 1000):
+        batch = references[start : start + 1000]
+        existing.update(ChallengeReport.objects.filter(reference__in=batch).values_list("reference", flat=True))
     new = [ChallengeReport(reference=reference, **fields) for reference, fields in wanted if reference not in existing]
     ChallengeReport.objects.bulk_create(new, batch_size=500)
     log(f"Challenge reports: {len(new)} added, {len(existing)} already there.")

@@ -6,6 +6,7 @@ slug) is left exactly as it is: its dates, prices and flags may be staff's, and 
 hang on it.
 """
 
+import functools
 import zlib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -354,6 +355,7 @@ def _generate(volume, now, log):
     """`volume` more events over the coming year, for benchmarks (made once; re-runs add none)."""
     existing = set(Event.objects.filter(slug__startswith="generated-event-").values_list("slug", flat=True))
     today = timezone.localtime(now).date()
+    rendered = functools.cache(render)  # one text per topic among thousands of events
     new = []
     for n in range(volume):
         slug = f"generated-event-{n}"
@@ -378,7 +380,7 @@ def _generate(volume, now, log):
                 summary=f"{topic}: a generated event for benchmarks.",
                 description=description,
                 # bulk_create skips save(), which renders the Markdown: render it here.
-                description_html=render(description),
+                description_html=rendered(description),
                 organiser="American Library Association",
                 member_price=Decimal("43.00") if paid else Decimal("0.00"),
                 non_member_price=Decimal("59.00") if paid else Decimal("0.00"),

@@ -193,20 +193,95 @@ def seed(volume=0, log=print):
             product.image.save(f"{data['slug']}.png", _cover_card(data["title"], data["colour"]), save=True)
 
     if volume:
-        generated = categories["posters"]
-        existing = set(Product.objects.filter(slug__startswith="generated-product-").values_list("slug", flat=True))
-        new = [
-            Product(
-                slug=f"generated-product-{n}",
-                title=f"Generated product {n}",
-                category=generated,
-                short_description="A generated product for benchmarks.",
-                price=Decimal("10.00") + n % 50,
-                stock=1000,
-                order=100,
-            )
-            for n in range(volume)
-            if f"generated-product-{n}" not in existing
-        ]
-        Product.objects.bulk_create(new, batch_size=500)
-        log(f"Store: {len(new)} generated products added.")
+        generate_products(volume, categories, log)
+
+
+# Generated products (`seed_demo --volume N`): a catalogue of the size the store may grow to, made
+# from the kinds of things the association sells, in every category, so list pages, sorts and
+# filters are measured on realistic rows. They have no picture (the card shows the format).
+
+SUBJECTS = [
+    "Teen Services", "Library Programming", "Collection Development", "Reference Interviews",
+    "Cataloging and Metadata", "Digital Literacy", "Early Literacy", "Library Marketing",
+    "Grant Writing", "Makerspaces", "Intellectual Freedom", "Readers' Advisory",
+    "School Library Leadership", "Academic Library Instruction", "Library Facilities", "Outreach",
+]  # fmt: skip
+BOOK_FORMS = [
+    "{subject}: A How-To-Do-It Manual", "The Librarian's Guide to {subject}", "{subject} in Practice",
+    "Rethinking {subject}", "{subject} for Small and Rural Libraries", "Fundamentals of {subject}",
+]  # fmt: skip
+POSTER_THEMES = [
+    "READ", "Libraries Transform", "Banned Books Week", "Library Card Sign-up Month", "Celebrate Reading",
+    "Dream Big", "Find Your Voice", "Libraries Are for Everyone",
+]  # fmt: skip
+POSTER_FIGURES = ["Owl", "Dragon", "Astronaut", "Fox", "Robot", "Ocean", "Skyline", "Garden", "Comet", "Lighthouse"]
+GIFTS = ["Tote Bag", "Mug", "Sticker Sheet", "Pin", "Notebook", "T-shirt", "Socks", "Water Bottle", "Pencil Pouch"]
+# category: (price range in cents, format)
+KINDS = {
+    "books": ((2999, 8999), Product.Format.PRINT),
+    "posters": ((1200, 2600), Product.Format.PRINT),
+    "bookmarks": ((800, 1400), Product.Format.PRINT),
+    "gifts": ((500, 3200), Product.Format.PRINT),
+    "digital": ((800, 1800), Product.Format.DIGITAL),
+}
+GENERATED_PREFIX = "generated-product-"
+
+
+def _generated_product(n, categories):
+    slug = list(KINDS)[n % len(KINDS)]
+    (low, high), format = KINDS[slug]
+    subject = SUBJECTS[n // len(KINDS) % len(SUBJECTS)]
+    theme = POSTER_THEMES[n // len(KINDS) % len(POSTER_THEMES)]
+    figure = POSTER_FIGURES[n // (len(KINDS) * len(POSTER_THEMES)) % len(POSTER_FIGURES)]
+    if slug == "books":
+        form = BOOK_FORMS[n // (len(KINDS) * len(SUBJECTS)) % len(BOOK_FORMS)]
+        title = form.format(subject=subject)
+        short = f"A practical guide to {subject.lower()} for library workers, with examples from every kind of library."
+        description = (
+            f"Written by practitioners for practitioners, this book covers {subject.lower()} from planning to "
+            "evaluation.\n\nIncludes checklists, sample policies and a list of further reading."
+        )
+    elif slug == "posters":
+        title = f"{theme} {figure} Poster"
+        short = f"A {theme} poster with a {figure.lower()}, to brighten a wall and start a conversation about reading."
+        description = "22 × 28 inches, printed on heavy paper with a matte finish."
+    elif slug == "bookmarks":
+        title = f"{theme} {figure} Bookmarks (pack of 100)"
+        short = f"Matching bookmarks for the {theme} {figure} poster, to hand out with every checkout."
+        description = "2 × 6 inches, printed on both sides on sturdy card."
+    elif slug == "gifts":
+        gift = GIFTS[n // len(KINDS) % len(GIFTS)]
+        title = f"{theme} {gift}"
+        short = f"A {theme} {gift.lower()} from the Graphics Gift Shop, for library lovers and the people who shop for them."
+        description = ""
+    else:
+        title = f"{theme} {figure} Poster: Digital Download"
+        short = f"The {theme} {figure} poster as print-ready files in three sizes, to print as many as you need."
+        description = (
+            "You receive a link to the files after payment. Licensed for printing and display in your library."
+        )
+    price = Decimal(low + (n * 7919) % (high - low)) / 100
+    return Product(
+        slug=f"{GENERATED_PREFIX}{n}",
+        title=title,
+        category=categories[slug],
+        short_description=short,
+        description=description,
+        price=price,
+        member_price=(price * Decimal("0.9")).quantize(Decimal("0.01")),
+        format=format,
+        # Digital downloads are unlimited; about one print product in forty is sold out.
+        stock=None if format == Product.Format.DIGITAL else (0 if n % 41 == 0 else 5 + n * 13 % 300),
+        is_published=True,
+        order=100,  # after the demo's own products, which staff ordered
+    )
+
+
+def generate_products(volume, categories, log):
+    """`volume` more products across the categories, for benchmarks (made once; re-runs add none)."""
+    existing = set(Product.objects.filter(slug__startswith=GENERATED_PREFIX).values_list("slug", flat=True))
+    new = [_generated_product(n, categories) for n in range(volume) if f"{GENERATED_PREFIX}{n}" not in existing]
+    Product.objects.bulk_create(new, batch_size=500)
+    if new:
+        bump(*Product.cache_sections)  # bulk_create sends no save signals
+    log(f"Store: {len(new)} generated products added.")

@@ -56,7 +56,13 @@ class Article(RichTextMixin, ImageModel, TrackedModel):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["is_published", "publish_at"])]
+        # The list's order among published articles, so any page of it walks the index (partial:
+        # SQLite cannot use a bare boolean as an index key).
+        indexes = [
+            models.Index(
+                fields=["publish_at", "id"], condition=models.Q(is_published=True), name="advocacy_article_listed_idx"
+            )
+        ]
         verbose_name = "news article"
 
     def __str__(self):

@@ -72,7 +72,15 @@ class Story(models.Model):
     class Meta:
         verbose_name_plural = "stories"
         ordering = ["-submitted_at", "-pk"]
-        indexes = [models.Index(fields=["status", "publish_consent", "moderated_at"])]
+        # The published stories (StoryQuerySet.public) in their list's order, newest approval
+        # first: a page of /advocacy/stories/, and their count, read only this index.
+        indexes = [
+            models.Index(
+                fields=["moderated_at", "id"],
+                condition=models.Q(status="approved", publish_consent=True),
+                name="advocacy_story_public_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name}, {self.library} ({self.city}, {self.state})"

@@ -114,7 +114,11 @@ class BookResume(RichTextMixin, ImageModel, TrackedModel):
     class Meta:
         ordering = ["title", "pk"]
         verbose_name = "book résumé"
-        indexes = [models.Index(fields=["is_published", "title"])]
+        # The list's order among published résumés, so any page of it walks the index (partial:
+        # SQLite cannot use a bare boolean as an index key).
+        indexes = [
+            models.Index(fields=["title", "id"], condition=Q(is_published=True), name="censorship_resume_listed_idx")
+        ]
 
     def __str__(self):
         return self.title

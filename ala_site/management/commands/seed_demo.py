@@ -1,8 +1,10 @@
 """Load the demo content of every app: `python manage.py seed_demo [--volume N]`.
 
 Each app keeps its demo content in `<app>/demo.py` with `seed(volume=0, log=print)`;
-this command runs them in INSTALLED_APPS order, each in one transaction. `--volume`
-asks apps to add that many generated rows as well, for benchmarks.
+this command runs them in INSTALLED_APPS order, each in one transaction. `--volume N`
+asks apps to add N generated rows of each kind of content as well (products, events, jobs, news
+articles, stories, book résumés, challenge reports, alert subscribers), for benchmarks and the
+volume tests: bulk-inserted, so N=10,000 takes seconds; numbered, so a second run adds none.
 
 Running it again (`make run` does, every time) never undoes staff work: it adds
 what is missing and leaves every row that exists as it is, so an order, a price,
@@ -26,7 +28,9 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
+
+from ala_site import page_cache
 
 
 class Command(BaseCommand):
@@ -45,3 +49,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 import_module(module_name).seed(volume=volume, log=self.stdout.write)
             self.stdout.write(self.style.SUCCESS(f"{app_config.verbose_name}: demo content loaded."))
+        # Generated rows are bulk-inserted, which sends no save signals: renew every shared page.
+        page_cache.bump()
+        if volume and connection.vendor == "postgresql":
+            # Fresh statistics for the planner after a bulk load, as autovacuum would soon gather.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
