@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # run at once, as in development (the tests that exercise the worker switch to the database queue).
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret SECURE_COOKIES=false TASKS_BACKEND=immediate PAYMENT_ALLOW_DUMMY=true
 
-.PHONY: run test lint format setup browser clean bench
+.PHONY: run test lint format setup browser clean bench load faults
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,18 @@ bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	mkdir -p var
 	$(BENCH_ENV) $(BIN)/python bench/bench.py --fresh-database --volume $(VOLUME) $(BENCH_ARGS)
+
+# `make load` (SQLite + local memory) or `make load DB=postgres` (PostgreSQL load_db + Redis db 12):
+# gunicorn on a fresh database (seed_demo --volume 1000), wrk with 64 connections for LOAD_SECONDS over
+# the landing page, the list pages and a form POST; exits 1 on any 5xx or socket error. See bench/load_test.py.
+LOAD_SECONDS ?= 60
+load: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	mkdir -p var
+	$(BIN)/python bench/load_test.py --db $(DB) --seconds $(LOAD_SECONDS)
+
+# `make faults`: PostgreSQL (faults_db) and Redis (db 13) cut and restored under a running gunicorn,
+# through TCP proxies the script runs (the servers themselves are never stopped). See bench/faults.py.
+faults: $(STAMP)
+	mkdir -p var
+	$(BIN)/python bench/faults.py
