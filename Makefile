@@ -86,3 +86,12 @@ load: $(STAMP)
 faults: $(STAMP)
 	mkdir -p var
 	$(BIN)/python bench/faults.py
+
+# `make lighthouse`: Lighthouse 12 (npm, pinned in tools/lighthouse/) with Debian's Chromium on the
+# public pages, served by gunicorn with production settings from a scratch site in var/lighthouse/;
+# prints the four scores per page and fails below 0.95. LIGHTHOUSE_RUNS=3 counts each score's median
+# of three runs; LIGHTHOUSE_ARGS="/store/ --verbose" audits one page and lists what cost points.
+.PHONY: lighthouse
+LIGHTHOUSE_RUNS ?= 1
+lighthouse: $(STAMP) browser
+	$(BIN)/python tools/lighthouse/run.py --runs $(LIGHTHOUSE_RUNS) $(LIGHTHOUSE_ARGS)
