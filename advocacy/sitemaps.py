@@ -2,20 +2,25 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from ala_site.models import SiteSettings
-from ala_site.sitemaps import newest_in
+from ala_site.sitemaps import RowsSitemap, newest_in
 
 from .models import Article, Story
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(RowsSitemap):
+    """The articles published; one scheduled ahead appears, and is dated, at its publish time."""
+
     changefreq = "monthly"
     priority = 0.6
+    model = Article
+    url_name = "news:detail"
+    lastmod_fields = ("updated_at", "publish_at")
 
-    def items(self):
-        return Article.objects.visible().defer("body", "body_html").order_by("pk")
+    def rows(self):
+        return Article.objects.visible()
 
-    def lastmod(self, article):
-        return article.updated_at
+    def next_change(self):
+        return Article.objects.next_publication()
 
 
 class StoryPagesSitemap(Sitemap):
@@ -30,6 +35,9 @@ class StoryPagesSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+    def next_change(self):
+        return Article.objects.next_publication()  # the news list's lastmod
 
     def lastmod(self, item):
         """When what the page shows last changed.

@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from advocacy.campaign_sitemap import CampaignPagesSitemap
@@ -16,6 +14,7 @@ from store import views as store_views
 from store.sitemaps import ProductSitemap
 
 from . import search_views, views
+from . import sitemaps as sitemap_views
 from .forms import PasswordResetRequestForm
 from .ratelimit import rate_limit
 from .sitemaps import StaticPagesSitemap, on_site_url
@@ -65,7 +64,14 @@ urlpatterns = [
     # Ahead of django-payments' own route for provider webhooks, to refuse unknown providers cleanly.
     re_path(r"^payments/process/(?P<variant>[a-z-]+)/$", store_views.payment_webhook),
     path("payments/", include("payments.urls")),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    # An index of the sections (robots.txt names it), each paginated: /sitemap-store.xml?p=2.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.index"),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap_views.section,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("healthz", views.healthz, name="healthz"),

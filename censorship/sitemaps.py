@@ -3,7 +3,7 @@ from functools import cached_property
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from ala_site.sitemaps import newest, newest_in
+from ala_site.sitemaps import RowsSitemap, newest, newest_in
 
 from .models import BookResume, CensorshipYear, ChallengedBook, ChallengeReport
 
@@ -37,12 +37,11 @@ class CensorshipPagesSitemap(Sitemap):
         }
 
 
-class BookResumeSitemap(Sitemap):
+class BookResumeSitemap(RowsSitemap):
     changefreq = "monthly"
     priority = 0.6
+    model = BookResume
+    url_name = "censorship:resume_detail"
 
-    def items(self):
-        return BookResume.objects.published().order_by("pk")
-
-    def lastmod(self, resume):
-        return resume.updated_at
+    def rows(self):
+        return BookResume.objects.published()

@@ -1,15 +1,14 @@
-from django.contrib.sitemaps import Sitemap
+from ala_site.sitemaps import RowsSitemap
 
 from .models import Event
 
 
-class EventSitemap(Sitemap):
+class EventSitemap(RowsSitemap):
     changefreq = "weekly"
     priority = 0.6
+    model = Event
+    url_name = "events:detail"
 
-    def items(self):
+    def rows(self):
         # Past events keep their pages (recordings, the archive), so they stay listed.
-        return Event.objects.published().order_by("pk")
-
-    def lastmod(self, event):
-        return event.updated_at
+        return Event.objects.published()

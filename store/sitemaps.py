@@ -1,14 +1,13 @@
-from django.contrib.sitemaps import Sitemap
+from ala_site.sitemaps import RowsSitemap
 
 from .models import Product
 
 
-class ProductSitemap(Sitemap):
+class ProductSitemap(RowsSitemap):
     changefreq = "weekly"
     priority = 0.6
+    model = Product
+    url_name = "store:product"
 
-    def items(self):
-        return Product.objects.published().order_by("pk")
-
-    def lastmod(self, product):
-        return product.updated_at
+    def rows(self):
+        return Product.objects.published()

@@ -1,7 +1,6 @@
 """/healthz for the load balancer, /robots.txt and /sitemap.xml for crawlers."""
 
 from datetime import datetime, timedelta
-from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from ala_site.models import SiteSettings
+from tests.sitemap_utils import index_entries, section_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +91,18 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(cl
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines
 
 
-def test_sitemap_lists_the_home_page(client):
+def test_sitemap_is_an_index_whose_pages_section_lists_the_home_page(client):
     response = client.get("/sitemap.xml")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
-    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locations = [loc.text for loc in ElementTree.fromstring(response.content).findall("s:url/s:loc", namespace)]
-    assert f"{settings.SITE_URL}/" in locations  # on SITE_URL, as the canonical links are, not the request's host
+    sections = [location for location, _ in index_entries(client)]
+    assert f"{settings.SITE_URL}/sitemap-pages.xml" in sections
+    page = client.get("/sitemap-pages.xml")
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("application/xml")
+    # On SITE_URL, as the canonical links are, not the request's host.
+    assert f"{settings.SITE_URL}/" in [location for location, _ in section_entries(client, "/sitemap-pages.xml")]
 
 
 def test_security_txt_names_the_contact_and_when_it_expires(client, settings):

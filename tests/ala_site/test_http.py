@@ -1,12 +1,11 @@
 """HTTP as monitors, crawlers and attackers use it: HEAD answers, TRACE does not, headers are set."""
 
-from xml.etree import ElementTree
-
 import pytest
 from django.core import checks
 from django.core.management import call_command
 
 from tests.factories import UserFactory
+from tests.sitemap_utils import index_entries, path_of, sitemap_paths
 
 from .test_smoke import AUTHENTICATED_URLS, PUBLIC_URLS
 
@@ -18,14 +17,9 @@ def demo_content(db):
     call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def sitemap_paths(client):
-    sitemap = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    locations = [element.text for element in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    return ["/" + location.split("://", 1)[1].split("/", 1)[1] for location in locations]
-
-
 def test_head_answers_like_get_on_every_public_url_and_every_sitemap_address(client, demo_content):
-    paths = sorted(set(PUBLIC_URLS) | set(sitemap_paths(client)))
+    section_pages = [path_of(location) for location, _ in index_entries(client)]
+    paths = sorted(set(PUBLIC_URLS) | set(section_pages) | set(sitemap_paths(client)))
     assert len(paths) > len(PUBLIC_URLS)
     for path in paths:
         get = client.get(path)

@@ -4,14 +4,13 @@ Apps add their public pages to PUBLIC_URLS (and to AUTHENTICATED_URLS for pages
 behind a login) as they are built.
 """
 
-from xml.etree import ElementTree
-
 import pytest
 from django.core.management import call_command
 from django.views.defaults import server_error
 
 from tests.factories import UserFactory
 from tests.html_utils import h1_count
+from tests.sitemap_utils import path_of, sitemap_locations
 
 # Every public page of the site. HTML pages must have exactly one <h1>.
 PUBLIC_URLS = [
@@ -132,12 +131,10 @@ def test_missing_page_is_a_404_in_the_sites_look(client, demo_content):
 
 
 def test_every_sitemap_address_answers(client, demo_content):
-    sitemap = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    locations = [element.text for element in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    locations = sitemap_locations(client)
     assert len(locations) > 5
     for location in locations:
-        path = location.split("://", 1)[1].split("/", 1)[1]
-        response = client.get(f"/{path}")
+        response = client.get(path_of(location))
         assert response.status_code == 200, f"{location} answered {response.status_code}"
         assert h1_count(response.content) == 1, location
 

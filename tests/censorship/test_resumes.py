@@ -3,7 +3,6 @@
 import io
 import json
 import re
-from xml.etree import ElementTree
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -16,6 +15,7 @@ from censorship.models import BookResume, ResumeRecognition, ResumeRetention
 from censorship.views import PAGE_SIZE
 from tests.factories import StaffFactory
 from tests.html_utils import h1_count, headings, links, visible_text
+from tests.sitemap_utils import sitemap_paths
 
 from .factories import (
     BookResumeFactory,
@@ -341,9 +341,7 @@ def test_the_sitemap_lists_the_pages_and_each_published_resume(client):
     BookResumeFactory(slug="crank")
     BookResumeFactory(slug="draft", is_published=False)
 
-    sitemap = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-    paths = {"/" + element.text.split("://", 1)[1].split("/", 1)[1] for element in sitemap.iter(f"{namespace}loc")}
+    paths = set(sitemap_paths(client))
 
     assert {"/censorship/", "/censorship/data/", "/censorship/resumes/", "/censorship/resumes/crank/"} <= paths
     assert "/censorship/resumes/draft/" not in paths
