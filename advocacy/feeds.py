@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
+
+from ala_site import page_cache
 
 from .models import Article
 
@@ -15,7 +18,10 @@ class NewsFeed(Feed):
         return reverse("news:list")
 
     def items(self):
-        return Article.objects.visible().defer("body", "body_html")[:FEED_SIZE]
+        now = timezone.now()
+        # The feed is a shared page (advocacy/news_urls.py): a scheduled article joins it at its time.
+        page_cache.expires_at(Article.objects.next_publication(now))
+        return Article.objects.visible(now).defer("body", "body_html")[:FEED_SIZE]
 
     def item_title(self, article):
         return article.title

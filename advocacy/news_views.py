@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ala_site import page_cache
 from ala_site.templatetags.site_tags import json_ld
 
 from .models import Article
@@ -18,8 +19,12 @@ KINDS = [(Article.Kind.NEWS, "News"), (Article.Kind.PRESS_RELEASE, "Press releas
 
 
 @require_safe
+@page_cache.shared_page
 def article_list(request):
-    articles = Article.objects.visible()
+    now = timezone.now()
+    articles = Article.objects.visible(now)
+    if not request.user.is_authenticated:  # a page the cache may share (signed-in pages never are)
+        page_cache.expires_at(Article.objects.next_publication(now))  # a scheduled article joins the list
     kind = request.GET.get("kind", "")
     if kind not in Article.Kind.values:
         kind = ""
@@ -64,7 +69,10 @@ def article_json_ld(article):
     return json_ld(data)
 
 
+# A scheduled or draft article is a 404 for the public (never stored), and a published one's page
+# does not change by the clock: no moment to announce.
 @require_safe
+@page_cache.shared_page
 def article_detail(request, slug):
     article = get_object_or_404(Article, slug=slug)
     if not article.is_visible and not request.user.is_staff:

@@ -22,6 +22,7 @@ register(
         date_field="publish_at",
         snippet=lambda article: article.summary,
         meta=_meta,
+        next_change=lambda now: Article.objects.next_publication(now),
         order=10,
     )
 )

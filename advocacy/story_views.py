@@ -5,6 +5,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ala_site import page_cache
 from ala_site.emails import send_templated_email_on_commit
 from ala_site.ratelimit import rate_limit
 
@@ -14,7 +15,10 @@ from .story_forms import StoryForm
 PAGE_SIZE = 12
 
 
+# Its empty form (GET) is the same for every anonymous visitor (a signed-in one's is prefilled,
+# and never shared): shared; a POST is never served from the cache.
 @require_http_methods(["GET", "HEAD", "POST"])
+@page_cache.shared_page
 @rate_limit("story", limit=5, period=600)
 def story_new(request):
     initial = {}
@@ -35,6 +39,7 @@ def story_thanks(request):
 
 
 @require_safe
+@page_cache.shared_page
 def story_list(request):
     # Only the public parts are read: a page never holds an author's email, even in memory.
     stories = Story.objects.public().only("name", "library", "city", "state", "story", "moderated_at")

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ala_site import page_cache
 from ala_site.ratelimit import rate_limit
 
 from . import alert_links
@@ -11,6 +12,7 @@ from .models import AlertSubscriber, CampaignAction
 
 
 @require_safe
+@page_cache.shared_page
 def campaign(request):
     actions = list(CampaignAction.objects.published())
     groups = [
@@ -21,7 +23,9 @@ def campaign(request):
     return render(request, "advocacy/campaign.html", context)
 
 
+# Its empty form (GET) is the same for every visitor: shared; a POST is never served from the cache.
 @require_http_methods(["GET", "HEAD", "POST"])
+@page_cache.shared_page
 @rate_limit("advocacy-alerts-sign-up", limit=10, period=600)
 def alerts_sign_up(request):
     form = AlertSignUpForm(request.POST or None)

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from . import page_cache
 from .images import discard_kept_upload, keep_upload, kept_upload, thumbnail_data_uri
 from .models import AlertBanner, NavLink, Promo, QuickLink, QuickLinkGroup, SiteSettings, SocialLink
 from .sections import bump
@@ -232,8 +233,10 @@ class EditorAdmin(admin.ModelAdmin):
 def set_flag(modeladmin, request, queryset, field, value, done):
     """A bulk action's work: set a yes/no field on the selected rows and say what was `done`."""
     count = queryset.update(**{field: value})
-    # update() sends no save signals, so refresh the cached sections here.
+    # update() sends no save signals, so refresh the cached sections and shared pages here.
     bump(*queryset.model.cache_sections)
+    page_cache.bump()
+    transaction.on_commit(page_cache.bump)
     modeladmin.message_user(request, f"{count} item{'s' if count != 1 else ''} {done}.", messages.SUCCESS)
 
 

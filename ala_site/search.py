@@ -55,6 +55,9 @@ class SearchKind:
     meta: Callable = None  # obj -> a short line of facts ("Webinar · May 3, 2026")
     title: Callable = str
     url: Callable = field(default=lambda obj: obj.get_absolute_url())
+    # (now) -> when the rows `queryset` gives (or how hits show) next change by the clock alone,
+    # None for never; the search page is cached until then (ala_site/search_views.py).
+    next_change: Callable = None
     order: int = 100  # place in the filter list
 
     def vector(self):

@@ -3,10 +3,12 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from .search import SearchResults, kinds, search_session
+from . import page_cache, sections
+from .search import SearchResults, clean_query, kinds, search_session
 
 PAGE_SIZE = 20
 
@@ -25,8 +27,34 @@ def _sections():
     return links
 
 
+def _announce_clock_changes():
+    """Keep a shared results page no longer than the soonest moment a kind's hits change by the clock
+    (an ad's run ending, a scheduled article appearing, an event ending): the kinds' `next_change`.
+
+    Most searches are asked once, so the moment is not worked out per page: it is kept like a
+    landing-page section (ala_site/sections.py, which announces it to the page cache), renewed when
+    a row of those kinds is saved (their models' sections) and when the moment passes. A search
+    then pays no query for it, only a key in the sections' one cache read.
+    """
+    timed = [kind for kind in kinds() if kind.next_change is not None]
+    if not timed:
+        return
+    depends_on = tuple(sorted({name for kind in timed for name in kind.queryset().model.cache_sections}))
+
+    def soonest():
+        now = timezone.now()
+        moments = [kind.next_change(now) for kind in timed]
+        return {"cache_until": min((moment for moment in moments if moment is not None), default=None)}
+
+    sections.section_data("search-clock", depends_on, soonest)
+
+
 @require_safe
+@page_cache.shared_page
 def search(request):
+    if clean_query(request.GET.get("q", "")) and not request.user.is_authenticated:
+        # Before the search runs: a moment passing meanwhile then keeps the page out of the cache.
+        _announce_clock_changes()
     with search_session():
         results = SearchResults(request.GET.get("q", ""), request.GET.get("kind", ""))
         paginator = Paginator(results, PAGE_SIZE)

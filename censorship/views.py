@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from ala_site import page_cache
 from ala_site.templatetags.site_tags import json_ld
 
 from .charts import bar_chart
@@ -35,6 +36,7 @@ def _published_years(with_books=False):
 
 
 @require_safe
+@page_cache.shared_page
 def hub(request):
     years = _published_years()
     latest = years[-1] if years else None
@@ -81,6 +83,7 @@ def report_figures():
 
 
 @require_safe
+@page_cache.shared_page
 def data(request):
     if request.GET.get("format") == "csv":
         return data_csv(request)
@@ -127,6 +130,7 @@ def _csv_response(filename, header, rows):
 
 
 @require_safe
+@page_cache.shared_page
 def data_csv(request):
     """Every published year's figures (the most-challenged books have their own file)."""
     years = _published_years()
@@ -138,6 +142,7 @@ def data_csv(request):
 
 
 @require_safe
+@page_cache.shared_page
 def books_csv(request):
     years = reversed(_published_years(with_books=True))
     rows = [
@@ -161,6 +166,7 @@ def books_csv(request):
 
 
 @require_safe
+@page_cache.shared_page
 def resume_list(request):
     form = ResumeFilterForm(request.GET)
     resumes, chosen = form.apply(BookResume.objects.published())
@@ -210,6 +216,7 @@ def _resume_json_ld(resume):
 
 
 @require_safe
+@page_cache.shared_page
 def resume_detail(request, slug):
     resume = get_object_or_404(
         BookResume.objects.prefetch_related(

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ala_site import page_cache
 from ala_site.models import ImageModel, TrackedModel
 from ala_site.richtext import MARKDOWN_HELP, RichTextMixin
 
@@ -62,6 +63,12 @@ class EventQuerySet(models.QuerySet):
 
     def featured(self):
         return self.filter(is_featured=True)
+
+    def next_change(self, now=None):
+        """When the upcoming and past lists next change by the clock alone: the soonest end of a
+        published event not yet over (it moves from one list to the other). None when none is."""
+        now = now or timezone.now()
+        return self.published().filter(ends_at__gt=now).aggregate(moment=models.Min("ends_at"))["moment"]
 
 
 class Event(RichTextMixin, ImageModel, TrackedModel):
@@ -170,6 +177,13 @@ class Event(RichTextMixin, ImageModel, TrackedModel):
             and now < self.registration_closes
         )
 
+    def next_change(self, now=None):
+        """When this event's page next changes by the clock alone: registration opening or closing,
+        the event starting (under way, registration closed) or ending (past). None when it is over."""
+        now = now or timezone.now()
+        moments = (self.registration_opens_at, self.registration_closes, self.starts_at, self.ends_at)
+        return min((moment for moment in moments if moment is not None and moment > now), default=None)
+
     def price_for(self, user):
         """What this person pays: a price for their membership type where set, else member or not."""
         if getattr(user, "is_member", False):
@@ -267,9 +281,11 @@ class Event(RichTextMixin, ImageModel, TrackedModel):
         registrations offered a seat now. Nothing is offered once the event has started.
         """
         now = now or timezone.now()
-        self.registrations.filter(status=Registration.Status.OFFERED, offered_at__lte=now - OFFER_HOLD).update(
-            status=Registration.Status.CANCELLED, cancelled_at=now
-        )
+        lapsed = self.registrations.filter(status=Registration.Status.OFFERED, offered_at__lte=now - OFFER_HOLD)
+        if lapsed.update(status=Registration.Status.CANCELLED, cancelled_at=now):
+            # update() sends no signal: renew the shared pages now and once the change is committed.
+            page_cache.bump()
+            transaction.on_commit(page_cache.bump)
         if self.starts_at <= now:
             return []
         waiting = self.registrations.filter(status=Registration.Status.WAITLISTED).order_by("created_at", "pk")

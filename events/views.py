@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
+from ala_site import page_cache
 from ala_site.templatetags.site_tags import json_ld
 
 from .models import Event, EventTypePrice
@@ -46,10 +47,22 @@ def _month_range(value):
     return start, following
 
 
+def _next_month_start(now):
+    """When this month ends in the association's time zone (the month filter's choices move on)."""
+    today = timezone.localdate(now)
+    return _month_range(f"{today.year:04d}-{today.month:02d}")[1]
+
+
 @require_safe
+@page_cache.shared_page
 def event_list(request, when=None):
     when = when or ("past" if request.GET.get("when") == "past" else "upcoming")
-    events = Event.objects.past() if when == "past" else Event.objects.upcoming()
+    now = timezone.now()
+    events = Event.objects.past(now) if when == "past" else Event.objects.upcoming(now)
+    if not request.user.is_authenticated:  # a page the cache may share (signed-in pages never are)
+        # An event ending moves from the upcoming list to the past one; the month filter moves on monthly.
+        page_cache.expires_at(Event.objects.next_change(now))
+        page_cache.expires_at(_next_month_start(now))
     kinds = Event.Kind.choices
     kind = request.GET.get("kind", "")
     if kind not in Event.Kind.values:
@@ -84,7 +97,7 @@ def event_list(request, when=None):
         "price": price,
         "month": month,
         "month_label": date_format(month_range[0], "F Y") if month_range else "",
-        "months": _month_choices(month, month_range, past=when == "past"),
+        "months": _month_choices(month, month_range, past=when == "past", now=now),
         "zone_label": ZONE_LABEL,
         "filtered": bool(query),
         "query": "&".join(f"{key}={value}" for key, value in query.items()),
@@ -92,10 +105,10 @@ def event_list(request, when=None):
     return render(request, "events/list.html", context)
 
 
-def _month_choices(chosen, chosen_range, count=12, past=False):
+def _month_choices(chosen, chosen_range, count=12, past=False, now=None):
     """This month and the next eleven (the archive: the last two years, newest first), for the
     month filter; a month chosen outside them stays listed."""
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     year, month = today.year, today.month
     choices = []
     for _ in range(count * 2 if past else count):
@@ -172,9 +185,11 @@ def _event_json_ld(event):
 
 
 @require_safe
+@page_cache.shared_page
 def event_detail(request, slug):
     event = _visible_event(request, slug)
     now = timezone.now()
+    page_cache.expires_at(event.next_change(now))
     context = {
         "event": event,
         "now": now,
@@ -254,14 +269,18 @@ def _ics_response(calendar, filename):
 
 
 @require_safe
+@page_cache.shared_page
 def event_ics(request, slug):
     event = _visible_event(request, slug)
     return _ics_response(_calendar([event]), f"{event.slug}.ics")
 
 
 @require_safe
+@page_cache.shared_page
 def calendar_feed(request):
-    calendar = _calendar(Event.objects.upcoming(), name=f"{ORGANISATION} events")
+    now = timezone.now()
+    page_cache.expires_at(Event.objects.next_change(now))  # an event leaves the feed when it ends
+    calendar = _calendar(Event.objects.upcoming(now), name=f"{ORGANISATION} events")
     response = _ics_response(calendar, "ala-events.ics")
     # A subscription is read in place, not saved as a file.
     response["Content-Disposition"] = 'inline; filename="ala-events.ics"'

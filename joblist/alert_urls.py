@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from ala_site import page_cache
+
 from . import alert_views
 from .feeds import LatestJobsFeed
 
@@ -11,5 +13,5 @@ urlpatterns = [
     path("alerts/<int:pk>/delete/", alert_views.delete_saved_search, name="delete_saved_search"),
     path("alerts/<int:pk>/emails/", alert_views.switch_saved_search_emails, name="saved_search_emails"),
     path("alerts/unsubscribe/<str:token>/", alert_views.unsubscribe, name="unsubscribe"),
-    path("feed/", LatestJobsFeed(), name="feed"),
+    path("feed/", page_cache.shared_page(LatestJobsFeed()), name="feed"),
 ]

@@ -5,8 +5,11 @@ from html import unescape
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+
+from ala_site import page_cache
 
 from .models import JobPosting
 
@@ -27,9 +30,12 @@ class LatestJobsFeed(Feed):
         return reverse("joblist:board")
 
     def items(self):
+        now = timezone.now()
+        # The feed is a shared page (joblist/alert_urls.py): it changes when an ad appears or leaves.
+        page_cache.expires_at(JobPosting.objects.next_change(now))
         # employer_name is copied onto the posting, so no join; the long text stays in the database.
         return (
-            JobPosting.objects.visible()
+            JobPosting.objects.visible(now)
             .newest()
             .only("pk", "slug", "title", "employer_name", "city", "state", "description_html", "published_at")
             [:FEED_SIZE]

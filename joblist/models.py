@@ -7,7 +7,7 @@ ad) or when the employer withdraws it. "Visible on the board" is computed from t
 time, so an ad disappears the moment it expires; `manage.py expire_jobs` then records the state.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,12 +15,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ala_site import page_cache
 from ala_site.emails import send_templated_email_on_commit
 from ala_site.models import ImageModel, TrackedModel
 from ala_site.richtext import MARKDOWN_HELP, RichTextMixin
@@ -118,6 +119,11 @@ def yearly_salary_top():
     )
 
 
+def end_of_day(day):
+    """The moment `day` ends (the next midnight) in the association's time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
 def _search_query(text):
     from django.contrib.postgres.search import SearchQuery
 
@@ -144,6 +150,22 @@ class JobPostingQuerySet(models.QuerySet):
             published_at__lte=now,
             expires_at__gt=now,
         )
+
+    def next_change(self, now=None):
+        """When the ads `visible` gives next change by the clock alone (None: nothing is scheduled).
+
+        The soonest of: a published ad's publish time still to come, a live ad's run ending, and
+        the end of a live ad's application deadline day. One query.
+        """
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        found = self.filter(status=JobPosting.Status.PUBLISHED, expires_at__gt=now).aggregate(
+            start=Min("published_at", filter=Q(published_at__gt=now)),
+            end=Min("expires_at"),
+            deadline=Min("application_deadline", filter=Q(application_deadline__gte=today)),
+        )
+        moments = [found["start"], found["end"], found["deadline"] and end_of_day(found["deadline"])]
+        return min((moment for moment in moments if moment is not None), default=None)
 
     def newest(self):
         return self.order_by("-published_at", "-pk")
@@ -242,7 +264,12 @@ class JobPostingQuerySet(models.QuerySet):
             + SearchVector("employer_name", weight="B", config="english")
             + SearchVector("city", "description", "requirements", weight="C", config="english")
         )
-        return self.update(search_vector=vector)
+        updated = self.update(search_vector=vector)
+        if updated:
+            # update() sends no signal, and search results (the board's keyword search, the site's
+            # search page) read the vector: pages rendered from the old one are out of date.
+            page_cache.bump()
+        return updated
 
 
 class JobPosting(RichTextMixin, TrackedModel):
@@ -411,11 +438,7 @@ class JobPosting(RichTextMixin, TrackedModel):
         """When the ad stops running: its run's end, or the end of the deadline day if sooner."""
         ends = [self.expires_at] if self.expires_at else []
         if self.application_deadline:
-            zone = timezone.get_current_timezone()
-            deadline_end = timezone.datetime.combine(
-                self.application_deadline + timedelta(days=1), timezone.datetime.min.time(), tzinfo=zone
-            )
-            ends.append(deadline_end)
+            ends.append(end_of_day(self.application_deadline))
         return min(ends) if ends else None
 
     @property

@@ -31,6 +31,7 @@ register(
         date_field="published_at",
         snippet=lambda posting: plain_text(posting.description_html),
         meta=_meta,
+        next_change=lambda now: JobPosting.objects.next_change(now),
         order=30,
     )
 )

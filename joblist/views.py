@@ -10,10 +10,11 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from ala_site import page_cache
 from ala_site.templatetags.site_tags import json_ld
 
 from .forms import JobSearchForm
-from .models import JobPosting
+from .models import JobPosting, end_of_day
 
 PAGE_SIZE = 20
 # The board counts, ranks and lists at most this many matches: past it, the count alone would read
@@ -85,12 +86,12 @@ class CappedPaginator(Paginator):
         return self._count_to_limit > self.limit
 
 
-def board_page(criteria, order, page_number):
+def board_page(criteria, order, page_number, now=None):
     """The board's page of postings for these criteria in this order, from a CappedPaginator.
 
     `manage.py joblist_search_benchmark` times this.
     """
-    live = JobPosting.objects.visible(timezone.now())
+    live = JobPosting.objects.visible(now or timezone.now())
     matches = live.matching(criteria)
     if order == "relevance" and criteria.get("q"):
         filters = {name: value for name, value in criteria.items() if name != "q"}
@@ -101,6 +102,11 @@ def board_page(criteria, order, page_number):
         postings = matches.newest()
     paginator = CappedPaginator(postings.for_board(), PAGE_SIZE, limit=MATCH_LIMIT, counted=matches)
     return paginator.get_page(page_number)
+
+
+def changes_at(now, *moments):
+    """The soonest of `moments` after `now` (None when none is): when a page rendered at `now` changes."""
+    return min((moment for moment in moments if moment is not None and moment > now), default=None)
 
 
 def _query_string(criteria, order):
@@ -115,6 +121,7 @@ def _query_string(criteria, order):
 
 
 @require_safe
+@page_cache.shared_page
 def board(request):
     data = request.GET.copy()
     data.pop("page", None)
@@ -123,7 +130,11 @@ def board(request):
     chosen = form.chosen_order()
     order = form.board_order(chosen, criteria)
     form.describe_fields()
-    page = board_page(criteria, order, request.GET.get("page"))
+    now = timezone.now()
+    page = board_page(criteria, order, request.GET.get("page"), now)
+    if not request.user.is_authenticated:  # a page the cache may share (signed-in pages never are)
+        # It changes when an ad appears or leaves, and its "posted … ago" labels at midnight.
+        page_cache.expires_at(changes_at(now, JobPosting.objects.next_change(now), end_of_day(timezone.localdate(now))))
 
     # The list shows the order chosen (a value it does not know shows as the default, best match).
     if form.is_bound:
@@ -196,6 +207,7 @@ def _posting_json_ld(posting):
 
 
 @require_safe
+@page_cache.shared_page
 def detail(request, pk, slug=""):
     posting = get_object_or_404(JobPosting.objects.select_related("employer"), pk=pk, status__in=PUBLIC_STATES)
     now = timezone.now()
@@ -204,6 +216,8 @@ def detail(request, pk, slug=""):
     if slug != posting.slug:
         return redirect(posting, permanent=True)
     ended = posting.has_ended(now)
+    # The ad ends (a banner, no structured data) when its run or deadline day does; its age moves at midnight.
+    page_cache.expires_at(changes_at(now, posting.valid_through, end_of_day(timezone.localdate(now))))
     context = {
         "posting": posting,
         "employer": posting.employer,

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ala_site import page_cache
 from ala_site.emails import send_templated_email, send_templated_email_on_commit
 from ala_site.ratelimit import rate_limit
 from store.api import PayableLine, start_checkout
@@ -21,6 +22,7 @@ from .models import Donation, Membership, MembershipTerm, MembershipType, User
 
 
 @require_safe
+@page_cache.shared_page
 def membership_types(request):
     types = MembershipType.objects.filter(is_active=True)
     return render(request, "membership/types.html", {"types": types})
@@ -141,7 +143,11 @@ def join_as_visitor(request, join_form, account_form):
         send_verification_email(request, user, on_commit=True)
 
 
+# An anonymous visitor's empty form (GET) is the same for all of them (the type chosen comes from
+# the address, which is part of the cache key): shared. A signed-in person's page, a redirect and a
+# POST never are.
 @require_http_methods(["GET", "HEAD", "POST"])
+@page_cache.shared_page
 @rate_limit("membership-join", limit=10, period=600)
 def join(request):
     user = request.user if request.user.is_authenticated else None
@@ -288,7 +294,10 @@ DONATIONS_SESSION_KEY = "membership.donations"
 REMEMBERED_DONATIONS = 20  # gifts of this browser whose thank-you page it may open
 
 
+# The empty form (GET) is the same for every anonymous visitor (a signed-in one's is prefilled, and
+# never shared): shared. A POST is never served from the cache.
 @require_http_methods(["GET", "HEAD", "POST"])
+@page_cache.shared_page
 @rate_limit("donate", limit=10, period=600)
 def donate(request):
     initial = {}

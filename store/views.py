@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from payments import FraudStatus, PaymentError, PaymentStatus, RedirectNeeded
 from payments import urls as payments_urls
 
+from ala_site import page_cache
 from ala_site.ratelimit import rate_limit
 from ala_site.templatetags.site_tags import json_ld
 
@@ -33,7 +34,10 @@ SORTS = {
 }
 
 
+# Neither the catalogue nor a product's page changes by the clock (products have no date windows):
+# saves and stock changes renew them (store/models/orders.py bumps after its bulk stock updates).
 @require_safe
+@page_cache.shared_page
 def catalogue(request):
     categories = list(Category.objects.filter(is_published=True))
     products = Product.objects.published().select_related("category")
@@ -102,6 +106,7 @@ def _render_product(request, product, form=None, status=200):
 
 
 @require_safe
+@page_cache.shared_page
 def product_detail(request, slug):
     product = get_object_or_404(Product.objects.select_related("category"), slug=slug)
     if not product.is_published and not request.user.is_staff:

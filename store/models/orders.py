@@ -19,6 +19,7 @@ from payments import PaymentError, PaymentStatus, PurchasedItem
 from payments.core import get_base_url
 from payments.models import BasePayment
 
+from ala_site import page_cache
 from ala_site.emails import send_templated_email
 from ala_site.models import SiteSettings
 
@@ -284,6 +285,10 @@ class Order(models.Model):
                 for product in products:
                     if product.stock is not None:
                         Product.objects.filter(pk=product.pk).update(stock=F("stock") - needed[product.pk])
+                if counted:
+                    # update() sends no signal, and the catalogue and product pages show the stock.
+                    page_cache.bump()
+                    transaction.on_commit(page_cache.bump)
                 # What was taken, line by line, is what a refund with restock may put back.
                 order.lines.filter(product__in=counted).update(stock_taken=F("quantity"))
                 order.status = self.Status.PAID
@@ -531,6 +536,10 @@ class Order(models.Model):
             ):
                 put_back.append(f"{line.stock_taken} × “{line.description}”")
         lines.update(stock_taken=0)
+        if put_back:
+            # update() sends no signal, and the catalogue and product pages show the stock.
+            page_cache.bump()
+            transaction.on_commit(page_cache.bump)
         return put_back
 
     # Receipt -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from advocacy.models import Article
+from ala_site import page_cache
 from ala_site import search as site_search
 from ala_site.search import SearchResults, _matches, get_kind, kinds, search_session
 from tests.censorship.factories import BookResumeFactory
@@ -299,6 +300,10 @@ def test_head_is_answered_and_post_is_refused(client):
 
 
 def _queries_for(client, query):
+    # Warm the cached page chrome and the moment results change by the clock (kept as a section);
+    # that request stored the whole page too: renew it, so the counted request renders.
+    client.get("/search/", {"q": query})
+    page_cache.bump()
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/search/", {"q": query})
     assert response.status_code == 200
@@ -307,7 +312,6 @@ def _queries_for(client, query):
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(client):
     one_of_each()
-    client.get("/search/", {"q": WORD})  # warm the cached page chrome
     few, _ = _queries_for(client, WORD)
     for n in range(12):
         one_of_each(suffix=f" {n}")

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ala_site import page_cache
 from joblist.models import JobPosting
 from joblist.templatetags.joblist_tags import age_in_words, posted_ago, salary
 from tests.html_utils import h1_count, links, visible_text
@@ -304,6 +305,7 @@ def _add_jobs(count):
 
 def _queries(client, url):
     client.get(url)  # warm the caches every page shares (site settings, sections)
+    page_cache.bump()  # it stored the whole page too: renew it, so the counted request renders
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -318,6 +320,7 @@ def test_the_board_costs_the_same_queries_at_ten_times_the_demo_volume(client, u
     at_demo_volume = _queries(client, url)
     _add_jobs(135)
     client.get(url)
+    page_cache.bump()
     with django_assert_max_num_queries(at_demo_volume):
         response = client.get(url)
     assert len(response.context["page"]) > 0

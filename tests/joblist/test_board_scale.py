@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ala_site import page_cache
 from joblist import views
 from tests.html_utils import links, visible_text
 from tests.joblist.factories import EmployerFactory, published_job
@@ -104,10 +105,12 @@ def _add_jobs(count):
 def test_a_capped_board_costs_the_same_queries_however_many_ads(client, params, small_limit):
     _add_jobs(8)
     client.get(BOARD, params)  # warm the caches every page shares
+    page_cache.bump()  # the warm request stored the whole page: renew it, so the counted one renders
     with CaptureQueriesContext(connection) as few:
         client.get(BOARD, params)
     _add_jobs(60)
     client.get(BOARD, params)
+    page_cache.bump()
     with CaptureQueriesContext(connection) as many:
         response = client.get(BOARD, params)
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ala_site import sections
+from ala_site import page_cache, sections
 from joblist.models import JobPosting
 
 
@@ -21,6 +21,8 @@ class Command(BaseCommand):
         # One UPDATE: two overlapping runs cannot both count an ad, and a re-run finds nothing.
         expired = JobPosting.objects.run_over(now).update(status=JobPosting.Status.EXPIRED, updated_at=now)
         if expired:
+            # update() sends no signal: renew what shows an ad's state (the board hid them already).
             sections.bump(*JobPosting.cache_sections)
+            page_cache.bump()
         plural = "" if expired == 1 else "s"
         self.stdout.write(f"{expired} ad{plural} marked expired.")
