@@ -76,8 +76,9 @@ def index(request, sitemaps):
 
 class UrlsetTemplate:
     """Writes what Django's sitemap.xml template writes (each entry's location, lastmod as the
-    local date, changefreq, priority, alternates), in Python: on a page of 5,000 entries the
-    template engine took three quarters of the time (profiled), this a few percent."""
+    local date, changefreq, priority, alternates; the same XML but for whitespace), in Python:
+    for 5,000 entries the template took about 540 ms, most of a page's time, this about 20 ms
+    (measured on the loaded two-core build machine)."""
 
     def render(self, context=None, request=None):
         zone = timezone.get_current_timezone()
@@ -145,7 +146,7 @@ class RowsSitemap(Sitemap):
     Built for volume: the rows are read as plain values, only the columns the entries need
     (`url_fields` for the location, `lastmod_fields` for the date), in primary-key order (its
     index serves each page's LIMIT/OFFSET); the location comes from one reverse() per page, the
-    arguments filled into it (reversing for each row was most of a page's time). Subclasses
+    arguments filled into it (5,000 reverse() took about 340 ms, filling them 3 ms). Subclasses
     give `rows()`, the listed rows.
     """
 

@@ -6,8 +6,9 @@ the site's pages, renewed by a content change or by the clock; and at 100,000 ro
 takes the same few queries as at ten.
 """
 
+import re
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -110,6 +111,39 @@ def test_a_location_is_filled_into_one_reversed_path(db):
     assert url_format("joblist:detail", 2) == "/joblist/%s-%s/"
     assert url_format("store:product", 1) == "/store/%s/"
     assert url_format("store:product", 1) % "a-poster" == reverse("store:product", args=["a-poster"])
+
+
+def test_the_urlset_is_what_djangos_template_writes(db, settings):
+    """The section pages are written in Python for speed: the same XML as Django's template."""
+    from django.template.loader import get_template
+
+    from ala_site.sitemaps import UrlsetTemplate
+
+    settings.TIME_ZONE = "America/Chicago"
+    late_evening = datetime(2024, 3, 1, 4, 30, tzinfo=UTC)  # still the 29th of February in Chicago
+    urlset = [
+        {
+            "location": "https://x.example/a?b=1&c='2'",
+            "lastmod": late_evening,
+            "changefreq": "weekly",
+            "priority": "0.6",
+            "alternates": [],
+        },
+        {
+            "location": "https://x.example/<b>",
+            "lastmod": late_evening.date(),
+            "changefreq": None,
+            "priority": "",
+            "alternates": [{"location": "https://x.example/fr/", "lang_code": "fr"}],
+        },
+        {"location": "https://x.example/", "lastmod": None, "changefreq": "daily", "priority": "1.0", "alternates": []},
+    ]
+
+    ours = UrlsetTemplate().render({"urlset": urlset})
+    djangos = get_template("sitemap.xml").render({"urlset": urlset})
+
+    assert re.sub(r"\s+", "", ours) == re.sub(r"\s+", "", djangos)
+    assert "<lastmod>2024-02-29</lastmod>" in ours
 
 
 def test_the_sitemap_answers_get_and_head_only(client, db):
