@@ -121,7 +121,48 @@ class PreferencesForm(forms.ModelForm):
         labels = PREFERENCE_LABELS
 
 
-class DonationForm(HoneypotMixin, forms.ModelForm):
+class _BootstrapBoundField(forms.BoundField):
+    """A field whose widget says when the field has errors (Bootstrap's is-invalid), as crispy did."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.errors and not widget.use_fieldset:  # a set of radios marks each radio (_field.html)
+            attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+        return attrs
+
+
+class BootstrapFieldsMixin:
+    """The listed fields render with templates/membership/_field.html, not crispy-forms' filter.
+
+    Their widgets get, once, the classes crispy-forms added on every render: the widget's kind
+    (textinput, select, ...) and Bootstrap's form-control, form-select or form-check-input.
+    """
+
+    bootstrap_fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.bootstrap_fields:
+            field = self.fields[name]
+            field.bound_field_class = _BootstrapBoundField
+            widget = field.widget
+            if widget.use_fieldset:
+                continue  # radios: each gets form-check-input in the template
+            if isinstance(widget, forms.CheckboxInput):
+                bootstrap = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                bootstrap = "form-select"
+            else:
+                bootstrap = "form-control"
+            classes = widget.attrs.get("class", "").split()
+            for css in (type(widget).__name__.lower(), bootstrap):
+                if css not in classes:
+                    classes.append(css)
+            widget.attrs["class"] = " ".join(classes)
+
+
+class DonationForm(BootstrapFieldsMixin, HoneypotMixin, forms.ModelForm):
     PRESETS = [Decimal("25"), Decimal("50"), Decimal("100"), Decimal("250")]
     MINIMUM = Decimal("1.00")
     MAXIMUM = Decimal("100000.00")
@@ -139,6 +180,10 @@ class DonationForm(HoneypotMixin, forms.ModelForm):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+
+    bootstrap_fields = [
+        "preset_amount", "other_amount", "fund", "dedication_type", "dedication_name", "name", "email", "is_anonymous"
+    ]  # fmt: skip
 
     class Meta:
         model = Donation
