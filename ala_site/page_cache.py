@@ -13,7 +13,8 @@ What makes one anonymous visitor's page differ from another's is handled explici
   or a messages cookie is never served nor stored from here.
 
 Freshness: one site-wide version, kept in the cache, is in every entry; saving or deleting any of
-the project's models (and `bump()` after a bulk `update()`) changes it, so an edit shows at the
+the project's models (and `bump()` after a bulk `update()`) changes it, except models that declare
+`shown_on_public_pages = False` (subscribers, orders, private notes), so an edit shows at the
 next request on every server. A page that changes by the clock alone (an ad's run ending, an
 event starting) is kept no longer than the moment its view or sections announce with
 `expires_at()`, and never longer than PAGE_CACHE_SECONDS.
@@ -73,8 +74,8 @@ def bump():
 
 def bump_on_change(sender, **kwargs):
     """post_save / post_delete: a row of a public app changed, so pages may show it."""
-    if sender._meta.app_label not in PAGE_APPS:
-        return
+    if sender._meta.app_label not in PAGE_APPS or not getattr(sender, "shown_on_public_pages", True):
+        return  # e.g. an alert sign-up: a crowd signing up must not empty the cache for everyone
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a sign-in shows on no public page

@@ -595,6 +595,8 @@ JOBLIST_STAFF_GROUP = "JobLIST staff"
 class SavedSearch(models.Model):
     """A job seeker's search, whose new matches are emailed to them (manage.py send_job_alerts)."""
 
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_job_searches")
     name = models.CharField(max_length=120, help_text="What you call this search, e.g. “Youth services in Ohio”.")
     criteria = models.JSONField(default=dict, help_text="The board's search and filters, as the form cleaned them.")

@@ -283,6 +283,8 @@ class Membership(TrackedModel):
 class MembershipTerm(models.Model):
     """One paid year of membership. Terms follow each other, so renewing twice loses nothing."""
 
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting payment"
         PAID = "paid", "Paid, awaiting email confirmation"
@@ -382,6 +384,8 @@ def add_years(day, years):
 
 class Donation(models.Model):
     """A gift to the association, paid through the store's checkout."""
+
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
 
     class Fund(models.TextChoices):
         GREATEST_NEED = "greatest_need", "Where it is needed most"

@@ -49,6 +49,8 @@ class AlertSubscriberQuerySet(models.QuerySet):
 
 
 class AlertSubscriber(models.Model):
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for confirmation"
         CONFIRMED = "confirmed", "Confirmed"
@@ -277,6 +279,8 @@ class AdvocacyAlert(RichTextMixin, TrackedModel):
 
 class AlertDelivery(models.Model):
     """One alert queued for one subscriber: the record that it is never sent to them twice."""
+
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
 
     alert = models.ForeignKey(AdvocacyAlert, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(AlertSubscriber, on_delete=models.CASCADE, related_name="deliveries")

@@ -121,6 +121,8 @@ class Story(models.Model):
 class StoryExport(models.Model):
     """One CSV export of stories for a congressional office: who made it, when, and what was in it."""
 
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     exported_at = models.DateTimeField(default=timezone.now, editable=False)
     exported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"

@@ -284,6 +284,8 @@ class ChallengeReport(models.Model):
 class ReportNote(models.Model):
     """An internal note or a recorded change on a report: who and when. Never shown publicly."""
 
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     class Kind(models.TextChoices):
         NOTE = "note", "Note"
         STATUS = "status", "State change"
@@ -313,6 +315,8 @@ def attachment_name(instance, filename):
 class ReportAttachment(models.Model):
     """The reporter's document (PDF, JPEG or PNG), in private storage; staff download it in admin."""
 
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
     report = models.ForeignKey(ChallengeReport, on_delete=models.CASCADE, related_name="attachments")
@@ -340,6 +344,8 @@ class ReportAttachment(models.Model):
 
 class ReportAccess(models.Model):
     """Who opened a report or downloaded its attachment, and when (changes are in the admin log)."""
+
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
 
     class Action(models.TextChoices):
         VIEWED = "viewed", "Opened the report"

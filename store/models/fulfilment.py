@@ -57,6 +57,8 @@ def fulfil(order):
 class FulfilmentFailure(models.Model):
     """An `order_paid` receiver raised for a paid order: what it sold was not (fully) delivered."""
 
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     order = models.ForeignKey("store.Order", on_delete=models.PROTECT, related_name="fulfilment_failures")
     receiver = models.CharField(max_length=255, help_text="The receiver of order_paid that raised.")
     error = models.TextField()

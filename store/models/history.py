@@ -13,6 +13,8 @@ from .catalogue import MONEY
 
 
 class OrderEvent(models.Model):
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     class Kind(models.TextChoices):
         CREATED = "created", "Created"
         PAID = "paid", "Paid online"

@@ -38,6 +38,8 @@ def new_reference():
 
 
 class Order(models.Model):
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting payment"
         PAID = "paid", "Paid"
@@ -565,6 +567,8 @@ class Order(models.Model):
 class OrderLine(models.Model):
     """One thing paid for. Description and unit price are frozen when the order is made."""
 
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
+
     class Kind(models.TextChoices):
         PRODUCT = "product", "Store product"
         DUES = "dues", "Membership dues"
@@ -611,6 +615,8 @@ class OrderLine(models.Model):
 
 class Payment(BasePayment):
     """A payment attempt through django-payments; an order may have several (retries)."""
+
+    shown_on_public_pages = False  # its rows change no shared page (ala_site/page_cache.py)
 
     class Settlement(models.TextChoices):
         NONE = "", "—"
