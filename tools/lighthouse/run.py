@@ -238,7 +238,7 @@ def main():
         failed += [(path, name) for name, score in scores.items() if score is None or score < args.threshold]
     log(f"(reports: {WORK.relative_to(REPO)}/*.json" + (f"; medians of {args.runs} runs)" if args.runs > 1 else ")"))
     if failed:
-        log(f"FAILED: below {args.threshold:.2f}: " + ", ".join(f"{path} {name}" for path, name in failed))
+        log(f"FAILED (below {args.threshold:.2f} or no score): " + ", ".join(f"{path} {name}" for path, name in failed))
         return 1
     log(f"OK: every score at least {args.threshold:.2f}")
     return 0
