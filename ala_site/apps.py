@@ -7,9 +7,14 @@ def bump_on_change(sender, **kwargs):
     """Any saved or deleted model that shows in cached sections refreshes them."""
     names = getattr(sender, "cache_sections", ())
     if names:
+        from django.db import transaction
+
         from .sections import bump
 
         bump(*names)
+        # Again on commit: a section rendered meanwhile from the old rows under the new version
+        # would otherwise be served until it times out.
+        transaction.on_commit(lambda: bump(*names))
 
 
 class AlaSiteConfig(AppConfig):
