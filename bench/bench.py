@@ -24,6 +24,7 @@ BENCH_STRICT=0.
 
 import argparse
 import contextlib
+import html
 import io
 import os
 import platform
@@ -182,10 +183,11 @@ def machine(args):
             database = f"SQLite {cursor.fetchone()[0]}"
         else:
             database = connection.vendor
-    from django.core.cache import cache as django_cache
+    from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
     from django.core.cache.backends.redis import RedisCache
 
+    django_cache = caches["default"]
     if isinstance(django_cache, RedisCache):
         cache = "Redis"
         with contextlib.suppress(Exception):  # the version is a detail of the report
@@ -314,6 +316,22 @@ def first_item(base, list_path, view_names):
         if match.view_name in view_names:
             return parts.path
     raise SystemExit(f"bench: no link to {' or '.join(sorted(view_names))} on {list_path}.")
+
+
+def sitemap_section(base):
+    """The product section of the sitemap index (or its first section); None for a single sitemap."""
+    status, body, _ = fetch(base + "/sitemap.xml")
+    if status != 200:
+        raise SystemExit(f"bench: /sitemap.xml answered {status}.")
+    if "<sitemapindex" not in body:
+        return None
+    paths = []
+    for loc in re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", body):
+        parts = urllib.parse.urlsplit(html.unescape(loc))
+        paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    if not paths:
+        raise SystemExit("bench: the sitemap index lists no section.")
+    return next((path for path in paths if "store" in path), paths[0])
 
 
 def log_in(base, email, password):
@@ -466,6 +484,9 @@ def main():
         pages += details
         pages.append({"label": "`/donate/`", "path": "/donate/", "target": PAGE_TARGET})
         pages.append({"label": "`/sitemap.xml`", "path": "/sitemap.xml", "target": PAGE_TARGET})
+        section = sitemap_section(server.base)
+        if section:
+            pages.append({"label": f"a sitemap section `{section}`", "path": section, "target": PAGE_TARGET})
         cookie = log_in(server.base, email, password)
         pages.append({"label": "`/` signed in (member)", "path": "/", "cookie": cookie, "target": MEMBER_TARGET})
         if args.only:
