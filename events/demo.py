@@ -352,7 +352,7 @@ TOPICS = [
 
 
 def _generate(volume, now, log):
-    """`volume` more events over the coming year, for benchmarks (made once; re-runs add none)."""
+    """`volume` more events over the past and the coming year, for benchmarks (made once; re-runs add none)."""
     existing = set(Event.objects.filter(slug__startswith="generated-event-").values_list("slug", flat=True))
     today = timezone.localtime(now).date()
     rendered = functools.cache(render)  # one text per topic among thousands of events
@@ -362,7 +362,9 @@ def _generate(volume, now, log):
         if slug in existing:
             continue
         topic, kind = TOPICS[n % len(TOPICS)]
-        starts = _local(today + timedelta(days=1 + n % 365), 9 + n % 8, 0)
+        # One in five took place over the past year: the archive (/events/past/) grows too.
+        days = -(1 + n % 365) if n % 5 == 4 else 1 + n % 365
+        starts = _local(today + timedelta(days=days), 9 + n % 8, 0)
         ends = starts + (timedelta(weeks=4) if kind == Event.Kind.ECOURSE else timedelta(minutes=60 + 30 * (n % 3)))
         description = (
             f"A generated {Event.Kind(kind).label.lower()} on **{topic.lower()}**, for load tests.\n\n"

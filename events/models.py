@@ -128,7 +128,19 @@ class Event(RichTextMixin, ImageModel, TrackedModel):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["is_published", "ends_at", "starts_at"])]
+        # Published events only (SQLite cannot use a bare boolean as an index key). The lists'
+        # order, with the end for their filter (upcoming: not over yet; past), so a page of either
+        # list walks it and stops; the end alone for counts and next_change(); the featured ones
+        # in order for the landing page's carousel.
+        indexes = [
+            models.Index(
+                fields=["starts_at", "id", "ends_at"], condition=Q(is_published=True), name="events_listed_idx"
+            ),
+            models.Index(fields=["ends_at"], condition=Q(is_published=True), name="events_ending_idx"),
+            models.Index(
+                fields=["starts_at", "id"], condition=Q(is_published=True, is_featured=True), name="events_featured_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="events_event_ends_after_start"),
         ]

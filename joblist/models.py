@@ -376,7 +376,9 @@ class JobPosting(RichTextMixin, TrackedModel):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "expires_at", "published_at"], name="joblist_visible_idx"),
-            models.Index(fields=["-published_at", "-id"], name="joblist_newest_idx"),
+            # The board's order after its status: SQLite, having no statistics, otherwise takes
+            # joblist_visible_idx for the status and sorts every live ad to show a page.
+            models.Index(fields=["status", "-published_at", "-id"], name="joblist_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(
