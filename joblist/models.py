@@ -15,7 +15,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connection, models, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -159,11 +159,22 @@ class JobPostingQuerySet(models.QuerySet):
         """
         now = now or timezone.now()
         today = timezone.localdate(now)
-        found = self.filter(status=JobPosting.Status.PUBLISHED, expires_at__gt=now).aggregate(
-            start=Min("published_at", filter=Q(published_at__gt=now)),
-            end=Min("expires_at"),
-            deadline=Min("application_deadline", filter=Q(application_deadline__gte=today)),
-        )
+        published = self.filter(status=JobPosting.Status.PUBLISHED)
+        live = published.filter(expires_at__gt=now)
+
+        def first(queryset, field):
+            # Each soonest moment read off an index, not an aggregate over every live ad.
+            return Subquery(queryset.order_by(field).values(field)[:1])
+
+        found = (
+            self.model._default_manager.order_by()
+            .values(
+                start=first(published.filter(published_at__gt=now), "published_at"),
+                end=first(live, "expires_at"),
+                deadline=first(live.filter(application_deadline__gte=today), "application_deadline"),
+            )
+            .first()
+        ) or {"start": None, "end": None, "deadline": None}
         moments = [found["start"], found["end"], found["deadline"] and end_of_day(found["deadline"])]
         return min((moment for moment in moments if moment is not None), default=None)
 
@@ -379,6 +390,8 @@ class JobPosting(RichTextMixin, TrackedModel):
             # The board's order after its status: SQLite, having no statistics, otherwise takes
             # joblist_visible_idx for the status and sorts every live ad to show a page.
             models.Index(fields=["status", "-published_at", "-id"], name="joblist_newest_idx"),
+            # The board's next clock change: the soonest application deadline of a live ad.
+            models.Index(fields=["status", "application_deadline"], name="joblist_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(
