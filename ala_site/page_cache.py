@@ -23,14 +23,19 @@ event starting) is kept no longer than the moment its view or sections announce 
 import functools
 import hashlib
 import re
+import struct
 import threading
 import uuid
+import zlib
 
 from django.conf import settings
+from django.contrib.auth import get_user
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -40,6 +45,10 @@ VERSION_KEY = "page-version"
 # Stands in for the CSRF token in a stored page; not a token's shape, so it never validates.
 TOKEN_PLACEHOLDER = b"@@csrf-token@@"
 _TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+# The utility bar's account links (base.html): a member's replay renders only these.
+ACCOUNT_PLACEHOLDER = b"@@account-links@@"
+_ACCOUNT_REGION = re.compile(rb"(<!--account-links-->)(.*?)(<!--/account-links-->)", re.S)
+_SLOTS = re.compile(rb"(" + re.escape(TOKEN_PLACEHOLDER) + rb"|" + re.escape(ACCOUNT_PLACEHOLDER) + rb")")
 # Headers the server or the outer middleware set on every response, never replayed.
 _NOT_STORED = {"content-length", "date", "set-cookie"}
 # Apps whose models show on public pages: saving any of their rows renews every page.
@@ -49,15 +58,24 @@ MAX_QUERY_LENGTH = 500  # longer query strings are rendered, not stored (a key p
 _request = threading.local()
 
 
-def shared_page(view):
-    """Mark a read-only view whose anonymous page may be shared by every anonymous visitor."""
+def shared_page(view=None, *, members=False):
+    """Mark a read-only view whose anonymous page may be shared by every anonymous visitor.
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        request._shared_page = True
-        return view(request, *args, **kwargs)
+    `members=True` also replays it to signed-in visitors, with only the account links of the
+    utility bar rendered for them (templates/ala_site/_account_links.html): for a page whose
+    content depends on no visitor, as the landing page's sections do not.
+    """
 
-    return wrapped
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            request._shared_page = True
+            return view(request, *args, **kwargs)
+
+        wrapped.page_cache_members = members
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
 
 
 def expires_at(moment):
@@ -87,11 +105,7 @@ def bump_on_change(sender, **kwargs):
 
 def _key(request):
     """The cache key for this request's page, or None when it must be rendered for this visitor."""
-    if request.method not in ("GET", "HEAD"):
-        return None
     cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-        return None
     query = request.META.get("QUERY_STRING", "")
     if len(query) > MAX_QUERY_LENGTH:
         return None
@@ -112,13 +126,25 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
+            return self.get_response(request)
+        with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        if with_session and not _shared_with_members(request.path_info):
+            return self.get_response(request)  # the visitor's own page: signed in, a cart...
         key = _key(request)
         if key is None:
             return self.get_response(request)
         found = cache.get_many([VERSION_KEY, key])
         version, entry = found.get(VERSION_KEY), found.get(key)
         if entry is not None and version is not None and entry[0] == version:
-            return _replay(request, entry)
+            account_links = None
+            if with_session:
+                has_links = ACCOUNT_PLACEHOLDER in entry[4]
+                account_links = _account_links(request) if has_links else False
+            if account_links is not False:
+                return _replay(request, entry, account_links)
+        if with_session:
+            return self.get_response(request)  # rendered for this visitor, never stored
 
         _request.rendering, _request.expires_at = True, None
         try:
@@ -128,6 +154,28 @@ class PageCacheMiddleware:
         finally:
             _request.rendering, _request.expires_at = False, None
         return response
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_with_members(path):
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "page_cache_members", False)
+
+
+def _account_links(request):
+    """The account links for a visitor with a session: None for an anonymous one (the stored links
+    are theirs), False when the page must be rendered (messages are waiting in the session)."""
+    if request.session.get("_messages"):
+        return False
+    user = get_user(request)
+    request.user = user
+    if not user.is_authenticated:
+        return None
+    context = {"user": user, "request": request, "csrf_token": get_token(request)}
+    return get_template("ala_site/_account_links.html").render(context).encode()
 
 
 def _storable(request, response):
@@ -155,16 +203,57 @@ def _store(key, version, response, until):
         timeout = min(timeout, int((until - timezone.now()).total_seconds()))
         if timeout < 1:
             return
+    region = _ACCOUNT_REGION.search(body)
+    anonymous_links = b""
+    if region:
+        anonymous_links = region.group(2)
+        body = body[: region.start(2)] + ACCOUNT_PLACEHOLDER + body[region.end(2) :]
+    pieces = _SLOTS.split(body)
+    statics, slots = pieces[0::2], pieces[1::2]
     headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
-    cache.set(key, (version, response.status_code, headers, body, tokens > 0), timeout)
+    compressed = [_deflate(static) for static in statics]
+    cache.set(key, (version, response.status_code, headers, statics, slots, compressed, anonymous_links), timeout)
 
 
-def _replay(request, entry):
-    _version, status, headers, body, has_token = entry
-    if has_token:
-        body = body.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-    response = HttpResponse(body, status=status)
+def _deflate(data):
+    """`data` as raw DEFLATE blocks ending on a full flush: independent of whatever comes before or
+    after, so a gzip body is assembled from stored pieces and the visitor's own (their token)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+# gzip's header (no name, no time, OS unknown) and DEFLATE's closing empty block.
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+_LAST_BLOCK = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _replay(request, entry, account_links=None):
+    _version, status, headers, statics, slots, compressed, anonymous_links = entry
+    values = {ACCOUNT_PLACEHOLDER: anonymous_links if account_links is None else account_links}
+    if TOKEN_PLACEHOLDER in slots:
+        values[TOKEN_PLACEHOLDER] = get_token(request).encode()
+    filled = [values[slot] for slot in slots]
+    size = sum(map(len, statics)) + sum(map(len, filled))
+    if size >= 200 and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        # Compressed once when stored; only the visitor's own pieces are compressed now, each on its
+        # own, so no secret shares a compression context with reflected text (no BREACH guessing).
+        out, crc = [_GZIP_HEADER], 0
+        for index, static in enumerate(statics):
+            out.append(compressed[index])
+            crc = zlib.crc32(static, crc)
+            if index < len(filled):
+                out.append(_deflate(filled[index]))
+                crc = zlib.crc32(filled[index], crc)
+        out += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+        response = HttpResponse(b"".join(out), status=status)
+        response["Content-Encoding"] = "gzip"
+    else:
+        joined = [statics[0]]
+        for index, value in enumerate(filled):
+            joined += [value, statics[index + 1]]
+        response = HttpResponse(b"".join(joined), status=status)
     for name, value in headers:
         response[name] = value
-    patch_vary_headers(response, ("Cookie",))
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
     return response

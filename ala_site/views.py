@@ -20,7 +20,7 @@ from .ratelimit import rate_limit
 
 
 @require_safe
-@page_cache.shared_page
+@page_cache.shared_page(members=True)  # its sections depend on no visitor
 def home(request):
     return render(request, "home.html")
 

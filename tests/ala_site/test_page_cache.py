@@ -1,5 +1,7 @@
 """The shared page cache (ala_site/page_cache.py) and the sections' one-round-trip reads."""
 
+import gzip
+import re
 from datetime import timedelta
 
 import pytest
@@ -119,6 +121,38 @@ def test_a_signed_in_member_is_never_served_nor_stored():
     assert "Log out" not in Client().get("/").content.decode()
 
 
+def test_a_member_gets_the_shared_landing_page_with_their_own_account_links():
+    member = UserFactory()
+    signed_in = Client(enforce_csrf_checks=True)
+    signed_in.force_login(member)
+    Client().get("/")  # an anonymous visitor stores the page
+    response, queries = queries_for(signed_in, "/")
+    text = response.content.decode()
+
+    assert queries <= 3  # the session, the user, their membership (the Join or Renew offer)
+    assert "Log out" in text and "My account" in text and "Join" in text
+    assert "Log in" not in text
+    assert text.count("<h1") == 1
+    token = form_fields(response.content, "csrfmiddlewaretoken")[0]["value"]
+    assert signed_in.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "Log in" in signed_in.get("/").content.decode()
+
+
+def test_a_gzip_replay_is_the_same_page_compressed():
+    Client().get("/")
+    plain = Client().get("/")
+    zipped = Client().get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert len(zipped.content) < len(plain.content) / 2
+
+    def tokenless(content):
+        return re.sub(rb'name="csrfmiddlewaretoken" value="\w+"', b"", content)
+
+    assert tokenless(gzip.decompress(zipped.content)) == tokenless(plain.content)
+
+
 def test_a_message_is_shown_once_and_never_shared():
     visitor = Client()
     followed = visitor.post("/cookies/", {"choice": "reject", "next": "/"}, follow=True)
@@ -186,11 +220,11 @@ def test_a_private_row_keeps_the_pages():
     assert not stored("/")
 
 
-def test_a_member_landing_page_reads_the_sections_in_a_few_round_trips():
+def test_a_signed_in_page_reads_the_sections_in_a_few_round_trips():
     member = UserFactory()
     signed_in = Client()
     signed_in.force_login(member)
-    signed_in.get("/")  # renders and stores every section
+    signed_in.get("/store/")  # renders and stores every section of its chrome
     calls = []
     real_get, real_get_many = cache.get, cache.get_many
     inside_get_many = []  # the local-memory cache reads a get_many key by key; Redis in one round trip
@@ -210,7 +244,7 @@ def test_a_member_landing_page_reads_the_sections_in_a_few_round_trips():
 
     cache.get, cache.get_many = counting_get, counting_get_many
     try:
-        response = signed_in.get("/")
+        response = signed_in.get("/store/")
     finally:
         del cache.get, cache.get_many
     assert response.status_code == 200
