@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 # Tests run with production-like settings (DEBUG off) and a throwaway key; background tasks (email)
 # run at once, as in development (the tests that exercise the worker switch to the database queue).
-TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret SECURE_COOKIES=false TASKS_BACKEND=immediate PAYMENT_ALLOW_DUMMY=true
+# Connections close after each request, so no live-server thread holds the test database at its drop.
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret SECURE_COOKIES=false TASKS_BACKEND=immediate PAYMENT_ALLOW_DUMMY=true CONN_MAX_AGE=0
 
 .PHONY: run test lint format setup browser clean bench load faults
 
