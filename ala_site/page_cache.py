@@ -174,8 +174,23 @@ def _account_links(request):
     request.user = user
     if not user.is_authenticated:
         return None
-    context = {"user": user, "request": request, "csrf_token": get_token(request)}
+    return _account_links_for(user.membership_offer).replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+
+
+@functools.lru_cache(maxsize=8)
+def _account_links_for(offer):
+    """The signed-in account links, which differ only by the membership offer ("join", "renew", "")."""
+    context = {"user": _SignedIn(offer), "csrf_token": TOKEN_PLACEHOLDER.decode()}
     return get_template("ala_site/_account_links.html").render(context).encode()
+
+
+class _SignedIn:
+    """What templates/ala_site/_account_links.html reads of a signed-in user."""
+
+    is_authenticated = True
+
+    def __init__(self, membership_offer):
+        self.membership_offer = membership_offer
 
 
 def _storable(request, response):

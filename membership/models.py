@@ -4,10 +4,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from ala_site.emails import send_templated_email_on_commit
@@ -87,16 +90,24 @@ class User(AbstractUser):
         One query for the utility bar on every page; it answers is_member from the same row.
         """
         if not hasattr(self, "_membership_offer"):
-            membership = (
-                Membership.objects.filter(user=self).only("status", "expires_on", "member_since").first()
-                if self.pk
-                else None
-            )
-            self._is_member = bool(membership and membership.is_current)
-            if membership is None or membership.member_since is None:
-                self._membership_offer = "join"  # never a member yet; the join page says what is missing
-            else:
-                self._membership_offer = "renew" if membership.renewal_is_open else ""
+            # Kept in the cache for the day (the offer also changes with the date); saving or deleting
+            # the membership forgets it (membership_offer_changed). Prices never read this: is_member does.
+            key = membership_offer_key(self.pk)
+            offer = cache.get(key) if self.pk else None
+            if offer is None:
+                membership = (
+                    Membership.objects.filter(user=self).only("status", "expires_on", "member_since").first()
+                    if self.pk
+                    else None
+                )
+                self._is_member = bool(membership and membership.is_current)
+                if membership is None or membership.member_since is None:
+                    offer = "join"  # never a member yet; the join page says what is missing
+                else:
+                    offer = "renew" if membership.renewal_is_open else ""
+                if self.pk:
+                    cache.set(key, offer, 60 * 60 * 24)
+            self._membership_offer = offer
         return self._membership_offer
 
     @property
@@ -447,3 +458,14 @@ class Donation(models.Model):
 
     def mark(self, status):
         type(self).objects.filter(pk=self.pk).update(status=status)
+
+
+def membership_offer_key(user_pk):
+    return f"membership-offer:{user_pk}:{timezone.localdate().isoformat()}"
+
+
+@receiver([post_save, post_delete], sender=Membership, dispatch_uid="membership.offer_changed")
+def membership_offer_changed(sender, instance, **kwargs):
+    key = membership_offer_key(instance.user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))  # a request may have read the old row meanwhile
