@@ -119,9 +119,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-# A new PostgreSQL connection per request costs more than most pages: keep them a minute by default.
-_PERSISTENT = 60 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=_PERSISTENT))
+# A new connection per request (PostgreSQL's handshake, SQLite's file and pragmas) costs more than
+# most pages: keep each worker's connection a minute by default.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 # A persistent connection (CONN_MAX_AGE > 0) is checked before each request reuses it, so after the
 # database restarts the next request reconnects instead of failing on a dead connection.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
