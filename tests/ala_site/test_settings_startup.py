@@ -39,6 +39,8 @@ def run(*args, **variables):
     env["DJANGO_SETTINGS_MODULE"] = "ala_site.settings"
     env["DEBUG"] = "false"  # production's default, whatever a local .env says
     env["PAYMENT_ALLOW_DUMMY"] = "true"  # unless a test says otherwise
+    # Set by the browser tests' conftest for the live server; never in a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(variables)
     env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
