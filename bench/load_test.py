@@ -18,7 +18,8 @@ X-Forwarded-For address, so the limit is exercised (a cache add and incr per POS
 Printed per URL: requests, requests per second, answers that were not 2xx/3xx, socket errors
 (connect, read, write, timeout), p50 and p99. wrk waits up to 10 s for an answer (a browser waits
 longer); slower counts as a timeout. The exit status is 1 on any 5xx, any other non-2xx/3xx answer,
-any socket error, or when the sign-ups recorded differ from the sign-ups answered with success.
+any socket error, or when a sign-up answered with success was not recorded (or more were recorded
+than answered plus those in flight when wrk stopped).
 """
 
 import argparse
@@ -301,8 +302,14 @@ def main():
     successes = sum(count for code, count in form["status"].items() if int(code) == 302)
     recorded = count_sign_ups(env)
     log(f"Sign-ups answered with success (302): {successes}; recorded in the database: {recorded}.")
-    if recorded != successes:
-        failures.append(f"{successes} sign-ups answered as done but {recorded} recorded")
+    # wrk stops with up to one request in flight per connection: those are recorded but never
+    # counted as answered. A success that was not recorded would be a false success.
+    if recorded < successes:
+        failures.append(f"{successes} sign-ups answered as done but only {recorded} recorded")
+    elif recorded > successes + form_connections:
+        failures.append(
+            f"{recorded} sign-ups recorded: more than the {successes} answered and {form_connections} in flight"
+        )
     if "Traceback" in server.log_text():
         failures.append(f"gunicorn logged a traceback (see {server.log_path})")
     if failures:
