@@ -23,3 +23,21 @@ def check_shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+DUMMY_PAYMENTS_REFUSED = (
+    "PAYMENT_VARIANT=dummy lets buyers mark their own orders paid, so it is refused when DEBUG is off: "
+    "set PAYMENT_VARIANT=stripe and STRIPE_SECRET_KEY, or PAYMENT_ALLOW_DUMMY=true on a test or staging server."
+)
+
+
+def dummy_payments_refused():
+    return settings.PAYMENT_VARIANT == "dummy" and not settings.DEBUG and not settings.PAYMENT_ALLOW_DUMMY
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_dummy_payments(app_configs, **kwargs):
+    """A server that would serve with the dummy provider (ala_site/wsgi.py refuses to start too)."""
+    if dummy_payments_refused():
+        return [checks.Error(DUMMY_PAYMENTS_REFUSED, id="ala_site.E002")]
+    return []

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
+from .checks import DUMMY_PAYMENTS_REFUSED, dummy_payments_refused
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ala_site.settings")
 
 application = get_wsgi_application()
@@ -13,3 +15,5 @@ application = get_wsgi_application()
 # Fail at start-up rather than on the first request that signs a cookie.
 if not settings.SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
+if dummy_payments_refused():
+    raise ImproperlyConfigured(DUMMY_PAYMENTS_REFUSED)
