@@ -196,9 +196,9 @@ def test_queries_do_not_grow_with_years_and_books(client, django_assert_max_num_
 
 def test_report_counts_show_fewer_than_five_for_small_groups(client, monkeypatch):
     figures = {
-        "by_year": {2025: 12, 2026: None},
-        "by_reason": {"LGBTQIA+ content": 7},
-        "by_institution_type": {"Public library": 9, "School or school library": None},
+        "by_year": {2025: 12, "Other years, together": 6},
+        "by_reason": {"LGBTQIA+ content": 7, "Violence": None},
+        "by_institution_type": {"Public library": 9, "Other kinds of library, together": 9},
     }
     monkeypatch.setattr("censorship.report_stats.consented_report_counts", lambda: figures)
 
@@ -206,9 +206,32 @@ def test_report_counts_show_fewer_than_five_for_small_groups(client, monkeypatch
     text = visible_text(page)
 
     assert "From reports filed with us" in headings(page)
-    assert "Reports by the year of the challenge Year Reports 2025 12 2026 fewer than 5" in text
-    assert "LGBTQIA+ content 7" in text
-    assert "Public library 9 School or school library fewer than 5" in text
+    assert "Reports by the year of the challenge Year Reports 2025 12 Other years, together 6" in text
+    assert "LGBTQIA+ content 7 Violence fewer than 5" in text
+    assert "Public library 9 Other kinds of library, together 9" in text
+
+
+def test_the_page_counts_consenting_reports_only_and_no_group_under_five(client):
+    from datetime import date
+
+    from tests.censorship.report_factories import ChallengeReportFactory
+
+    ChallengeReportFactory.create_batch(
+        7, occurred_on=date(2025, 4, 1), institution_type="public", reason_categories=["lgbtqia"]
+    )
+    ChallengeReportFactory.create_batch(
+        2, occurred_on=date(2024, 4, 1), institution_type="school", reason_categories=["violence"]
+    )
+    # Refused: not counted, though 20 would otherwise lift every group above 5.
+    ChallengeReportFactory.create_batch(
+        20, may_disclose=False, occurred_on=date(2024, 4, 1), institution_type="school", reason_categories=["violence"]
+    )
+
+    text = visible_text(get_page(client))
+
+    assert "Reports by the year of the challenge Year Reports All years, together 9" in text
+    assert "Reports by the reasons given Reason given Reports LGBTQIA+ content 7 Violence fewer than 5" in text
+    assert "Reports by kind of library Kind of library Reports All kinds of library, together 9" in text
 
 
 def test_no_report_section_without_consenting_reports(client):

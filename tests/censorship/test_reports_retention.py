@@ -65,9 +65,40 @@ def test_consented_counts_leave_out_refusals_and_hide_groups_under_five():
 
     counts = consented_report_counts()
 
-    assert counts["by_year"] == {2024: None, 2025: 6}
+    # 2024's 4 reports alone would be "fewer than 5", and 10 - 6 would tell it: pooled with 2025.
+    assert counts["by_year"] == {"All years, together": 10}
     assert counts["by_reason"] == {"LGBTQIA+ content": 10, "Violence": None}
-    assert counts["by_institution_type"] == {"Public library": None, "School or school library": 6}
+    assert counts["by_institution_type"] == {"All kinds of library, together": 10}
+
+
+def test_a_small_group_cannot_be_worked_out_from_the_total():
+    # 2023: 9, 2024: 6, 2025: 2 and 2026: 1 consenting reports; 12 public, 3 school, 3 academic.
+    for year, kinds in [
+        (2023, ["public"] * 9),
+        (2024, ["public"] * 3 + ["school"] * 3),
+        (2025, ["academic"] * 2),
+        (2026, ["academic"]),
+    ]:
+        for kind in kinds:
+            ChallengeReportFactory(occurred_on=date(year, 3, 1), institution_type=kind)
+    ChallengeReportFactory.create_batch(3, may_disclose=False, occurred_on=date(2026, 3, 1))
+
+    counts = consented_report_counts()
+
+    # 2025 and 2026 together make 3, under 5: the smallest shown year (2024) joins them.
+    assert counts["by_year"] == {2023: 9, "Other years, together": 9}
+    assert counts["by_institution_type"] == {"Public library": 12, "Other kinds of library, together": 6}
+    for table in ("by_year", "by_institution_type"):
+        shown = list(counts[table].values())
+        assert all(count >= MINIMUM_GROUP for count in shown), table
+        assert sum(shown) == 18  # every consenting report is in a row: nothing left to subtract
+
+
+def test_fewer_than_five_consenting_reports_show_nothing():
+    ChallengeReportFactory.create_batch(4, reason_categories=["lgbtqia"])
+    ChallengeReportFactory.create_batch(6, may_disclose=False)
+
+    assert consented_report_counts() == {"by_year": {}, "by_reason": {}, "by_institution_type": {}}
 
 
 def test_no_reports_give_empty_counts():
