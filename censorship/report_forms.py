@@ -69,9 +69,9 @@ def extension_of(name):
 
 
 class ReportForm(HoneypotMixin, forms.ModelForm):
-    TEXT_LIMIT_MESSAGE = (
-        "Keep this under {limit:,} characters (it has %(show_value)s). Attach a longer account as a PDF."
-    )
+    TEXT_LIMIT_MESSAGE = "Keep this under {limit:,} characters (it has %(show_value)s)."
+    # Where a long account belongs in the attachment rather than the box.
+    ACCOUNT_FIELDS = ("description", "reasons", "help_wanted")
 
     subject = forms.ChoiceField(
         label="What are you reporting?",
@@ -135,7 +135,10 @@ class ReportForm(HoneypotMixin, forms.ModelForm):
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda answer: answer == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Answer yes or no: may we disclose additional information?"},
+        error_messages={
+            "required": "Answer yes or no: may we disclose additional information?",
+            "invalid_choice": "Answer yes or no: may we disclose additional information?",
+        },
     )
     attachment = forms.FileField(
         label="Attach a document (optional)",
@@ -218,7 +221,10 @@ class ReportForm(HoneypotMixin, forms.ModelForm):
         for name, field in self.fields.items():
             limit = getattr(field, "max_length", None)
             if limit and name != "website":
-                field.error_messages["max_length"] = self.TEXT_LIMIT_MESSAGE.format(limit=limit)
+                message = self.TEXT_LIMIT_MESSAGE.format(limit=limit)
+                if name in self.ACCOUNT_FIELDS:
+                    message += " Attach a longer account as a PDF."
+                field.error_messages["max_length"] = message
         self.fields["attachment"].help_text = (
             f"A PDF, JPEG or PNG file of up to {file_size(settings.REPORT_ATTACHMENT_MAX_BYTES)}, such as the "
             "challenge form or a letter. It stays confidential too."

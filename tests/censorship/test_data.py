@@ -232,6 +232,7 @@ def test_the_page_counts_consenting_reports_only_and_no_group_under_five(client)
     assert "Reports by the year of the challenge Year Reports All years, together 9" in text
     assert "Reports by the reasons given Reason given Reports LGBTQIA+ content 7 Violence fewer than 5" in text
     assert "Reports by kind of library Kind of library Reports All kinds of library, together 9" in text
+    assert "no group of fewer than 5 reports is counted on its own" in text
 
 
 def test_no_report_section_without_consenting_reports(client):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from censorship.models import ChallengeReport, ReportAttachment, ReportNote
@@ -246,7 +247,53 @@ def test_a_us_date_is_understood(client, run_on_commit):
 def test_a_megabyte_in_a_text_field_is_refused_with_a_clear_message(client):
     response = client.post(URL, answers(description="x" * 1_000_000, reasons="y" * 1_000_000))
 
-    assert_refused(response, "Keep this under 10,000 characters (it has 1000000)", "Keep this under 5,000 characters")
+    assert_refused(
+        response,
+        "Keep this under 10,000 characters (it has 1000000). Attach a longer account as a PDF.",
+        "Keep this under 5,000 characters",
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("material_title", "Keep this under 300 characters (it has 1000000)."),
+        ("institution_name", "Keep this under 200 characters (it has 1000000)."),
+        ("reporter_name", "Keep this under 200 characters (it has 1000000)."),
+        ("reporter_email", "Keep this under 254 characters (it has 1000012)."),
+    ],
+)
+def test_a_megabyte_in_a_short_field_is_refused_with_its_own_limit(client, field, message):
+    value = "x" * 1_000_000 + ("@example.org" if field == "reporter_email" else "")
+
+    response = client.post(URL, answers(**{field: value}))
+
+    assert_refused(response, message)
+    assert "as a PDF" not in visible_text(response.content)  # no account to attach for a name or an address
+
+
+def test_megabytes_in_every_text_field_are_refused_not_a_crash(client):
+    # Over Django's 2.5 MB limit for a form's fields: refused as a whole, before the form is read.
+    big = "x" * 1_000_000
+    response = Client(raise_request_exception=False).post(
+        URL, answers(description=big, reasons=big, help_wanted=big, institution_name=big)
+    )
+
+    assert response.status_code == 400
+    assert "We could not understand that request" in visible_text(response.content)
+    assert ChallengeReport.objects.count() == 0
+
+
+def test_an_answer_that_is_not_an_option_is_named_clearly(client):
+    response = client.post(URL, answers(may_disclose="maybe", subject="evil", state="ZZ", initiator="robot"))
+
+    assert_refused(
+        response,
+        "Answer yes or no: may we disclose additional information?",
+        "Choose one of the states.",
+        "Choose one of the options.",
+    )
+    assert "Select a valid choice" not in visible_text(response.content)
 
 
 def test_script_in_text_is_kept_as_plain_text_and_never_runs(client, run_on_commit):
