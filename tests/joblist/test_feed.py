@@ -66,3 +66,11 @@ def test_the_feed_runs_a_constant_number_of_queries(client, django_assert_num_qu
 
 def test_an_empty_board_gives_an_empty_feed(client):
     assert feed_items(client) == []
+
+
+def test_the_feed_answers_head_and_refuses_post(client):
+    published_job()
+    head = client.head("/joblist/feed/")
+    assert head.status_code == 200 and head["Content-Type"].startswith("application/rss+xml")
+    for method in (client.post, client.put, client.delete):
+        assert method("/joblist/feed/").status_code == 405
