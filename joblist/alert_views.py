@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ala_site.ratelimit import rate_limit
 
 from . import alert_links
-from .alert_forms import SaveSearchForm
+from .alert_forms import SaveSearchForm, SearchActionForm
 from .forms import JobSearchForm, describe_criteria
 from .models import SavedSearch
 
@@ -74,7 +74,13 @@ def save_search(request):
 @require_safe
 def saved_searches(request):
     searches = [
-        {"search": search, "description": describe_criteria(search.criteria), "board_url": board_url(search.criteria)}
+        {
+            "search": search,
+            "description": describe_criteria(search.criteria),
+            "board_url": board_url(search.criteria),
+            # Each row's button has its own honeypot, with ids of its own.
+            "form": SearchActionForm(auto_id=f"search-{search.pk}-%s"),
+        }
         for search in SavedSearch.objects.filter(user=request.user).order_by("-created_at", "-pk")
     ]
     return render(request, "joblist/saved_searches.html", {"searches": searches, "limit": MAX_SAVED_SEARCHES})
@@ -86,11 +92,12 @@ def saved_searches(request):
 def delete_saved_search(request, pk):
     """GET asks to confirm; POST deletes. Another person's search is a 404."""
     search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
-    if request.method == "POST":
+    form = SearchActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         search.delete()
         messages.success(request, f"Deleted “{search.name}”: we will email you nothing more for it.")
         return redirect("joblist:saved_searches")
-    context = {"search": search, "description": describe_criteria(search.criteria)}
+    context = {"search": search, "description": describe_criteria(search.criteria), "form": form}
     return render(request, "joblist/saved_searches_delete.html", context)
 
 
@@ -100,6 +107,10 @@ def delete_saved_search(request, pk):
 def switch_saved_search_emails(request, pk):
     """Stop or resume one search's emails; resumed, it sends only jobs published from now on."""
     search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    form = SearchActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("joblist:saved_searches")
     resume = request.POST.get("emails") == "on"
     if resume and not search.is_active:
         search.is_active, search.last_sent_at = True, timezone.now()
@@ -125,12 +136,13 @@ def unsubscribe(request, token):
     if found is None:
         return render(request, "joblist/unsubscribe_invalid.html", status=400)
     search = SavedSearch.objects.filter(pk=found[0], user_id=found[1]).first()
-    if request.method == "POST":
+    form = SearchActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         if search is not None:
             SavedSearch.objects.filter(pk=search.pk).update(is_active=False)
         # A deleted search is as unsubscribed as can be: the same answer.
         return render(request, "joblist/unsubscribe_done.html", {"search": search})
     if search is None or not search.is_active:
         return render(request, "joblist/unsubscribe_done.html", {"search": search, "already": True})
-    context = {"search": search, "description": describe_criteria(search.criteria)}
+    context = {"search": search, "description": describe_criteria(search.criteria), "form": form}
     return render(request, "joblist/unsubscribe.html", context)

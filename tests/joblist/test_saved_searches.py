@@ -336,3 +336,49 @@ def test_a_link_for_a_deleted_search_says_the_emails_are_stopped(client):
 
     assert "These emails are already stopped" in client.get(path).content.decode()
     assert "You are unsubscribed" in client.post(path).content.decode()
+
+
+# Every button that changes a saved search carries the honeypot -----------------------------------
+
+TRAP = {"website": "https://spam.example"}
+
+
+def test_the_list_and_the_delete_page_carry_the_honeypot(client):
+    user = UserFactory()
+    first, second = saved(user, name="First"), saved(user, name="Second", criteria={"state": "IL"})
+    client.force_login(user)
+
+    listing = client.get(ALERTS_URL).content.decode()
+    # One trap per row, each with ids of its own.
+    assert f'id="search-{first.pk}-website"' in listing and f'id="search-{second.pk}-website"' in listing
+    confirm = client.get(reverse("joblist:delete_saved_search", args=[first.pk])).content.decode()
+    assert 'name="website"' in confirm and "Leave this empty" in confirm
+
+
+def test_a_filled_honeypot_neither_deletes_nor_stops_a_search(client):
+    user = UserFactory()
+    search = saved(user)
+    client.force_login(user)
+
+    refused = client.post(reverse("joblist:delete_saved_search", args=[search.pk]), TRAP)
+    assert refused.status_code == 200 and "This submission looks automated" in refused.content.decode()
+    assert SavedSearch.objects.filter(pk=search.pk).exists()
+
+    stopped = client.post(
+        reverse("joblist:saved_search_emails", args=[search.pk]), {"emails": "off", **TRAP}, follow=True
+    )
+    assert "This submission looks automated" in stopped.content.decode()
+    search.refresh_from_db()
+    assert search.is_active
+
+
+def test_a_filled_honeypot_on_the_unsubscribe_page_stops_nothing(client):
+    search = saved(UserFactory())
+
+    page = client.get(unsubscribe_path(search)).content.decode()
+    assert 'name="website"' in page
+    refused = client.post(unsubscribe_path(search), TRAP)
+
+    assert refused.status_code == 200 and "This submission looks automated" in refused.content.decode()
+    search.refresh_from_db()
+    assert search.is_active
