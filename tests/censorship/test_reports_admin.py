@@ -243,10 +243,25 @@ def model_permissions_only():
     return user
 
 
-@pytest.mark.parametrize("make_user", [other_staff, model_permissions_only, UserFactory])
-def test_nobody_else_sees_anything_of_reports_in_the_admin(make_user):
+# ala_site/dashboard.py's "Recent staff actions" picks entries by the user's view/change
+# permissions alone, not by the model admin's has_view_permission (which asks for the dedicated
+# permission too): a staff user given "view challenge report" by mistake reads a report's
+# reference and what was done to it there. Fixed in ala_site, this case passes: drop the mark.
+DASHBOARD_GAP = pytest.mark.xfail(
+    strict=True, reason="ala_site.dashboard.recent_action_lines does not ask the model admin (shared file)"
+)
+
+
+@pytest.mark.parametrize(
+    "make_user", [other_staff, pytest.param(model_permissions_only, marks=DASHBOARD_GAP), UserFactory]
+)
+def test_nobody_else_sees_anything_of_reports_in_the_admin(make_user, staff):
     attachment = ReportAttachmentFactory()
     report = attachment.report
+    # Intellectual Freedom staff worked on it: the admin's history holds an entry for it.
+    work(logged_in(staff), report, new_status="in_review", note="Called the director.")
+    assert LogEntry.objects.filter(object_id=str(report.pk)).exists()
+    ReportAccess.objects.all().delete()
     client = logged_in(make_user())
 
     index = client.get("/admin/")
@@ -264,6 +279,9 @@ def test_nobody_else_sees_anything_of_reports_in_the_admin(make_user):
         assert b"Gender Queer" not in response.content
     assert "Challenge reports" not in visible_text(index.content)
     assert "New reports waiting" not in visible_text(index.content)
+    # Not even the dashboard's "Recent staff actions" names the report or what was done to it.
+    assert report.reference not in visible_text(index.content)
+    assert "challenge report" not in visible_text(index.content).lower()
     assert ReportAccess.objects.count() == 0
 
 
