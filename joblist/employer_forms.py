@@ -269,6 +269,18 @@ class JobPostingForm(HoneypotMixin, forms.ModelForm):
             cleaned["employer"] = next(employer for employer in self.employers if str(employer.pk) == choice)
         return cleaned
 
+    def _post_clean(self):
+        super()._post_clean()
+        # A link or an address typed but refused already says what is wrong with it; the model's
+        # "say how to apply" (it saw neither, as the refused value never reached it) would contradict it.
+        typed = any(self.data.get(self.add_prefix(name), "").strip() for name in ("apply_url", "apply_email"))
+        if typed and self.has_error("apply_url", "no_way_to_apply"):
+            rest = [error for error in self._errors["apply_url"].as_data() if error.code != "no_way_to_apply"]
+            if rest:
+                self._errors["apply_url"] = self.error_class(rest, renderer=self.renderer)
+            else:
+                del self._errors["apply_url"]
+
     @transaction.atomic
     def save_draft(self):
         """Save the ad (a new one is a draft of this person's) and, when named, the new employer;

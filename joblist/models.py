@@ -412,7 +412,9 @@ class JobPosting(RichTextMixin, TrackedModel):
         if self.salary_min is not None and self.salary_max is not None and self.salary_max < self.salary_min:
             errors["salary_max"] = "The top of the salary range must not be below its start."
         if not self.apply_url and not self.apply_email:
-            errors["apply_url"] = "Say how to apply: a web address or an email address."
+            errors["apply_url"] = ValidationError(
+                "Say how to apply: a web address or an email address.", code="no_way_to_apply"
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -238,6 +238,16 @@ def test_a_deadline_today_is_accepted(product, employer_user):
 def test_an_apply_link_that_is_not_a_web_address_is_refused(product, employer_user, link):
     response = signed_in(employer_user).post(POST_URL, ad_data(product, apply_url=link))
     refused(response, "apply_url", "Enter a web address starting with https:// (or http://).")
+    # One clear message: not also "say how to apply", which the employer did (wrongly).
+    assert response.context["form"].errors["apply_url"] == ["Enter a web address starting with https:// (or http://)."]
+    assert "Say how to apply" not in visible_text(response.content)
+
+
+def test_a_malformed_apply_email_is_refused_with_its_own_message_only(product, employer_user):
+    response = signed_in(employer_user).post(POST_URL, ad_data(product, apply_url="", apply_email="hr@"))
+    refused(response, "apply_email", "Enter a valid email address.")
+    assert "apply_url" not in response.context["form"].errors
+    assert "Say how to apply" not in visible_text(response.content)
 
 
 def test_an_apply_link_without_a_scheme_gets_https(product, employer_user):
