@@ -7,6 +7,7 @@ media URL of the attachment. No answer may carry anything of the report or of it
 """
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -168,3 +169,26 @@ def test_the_attachments_folder_must_not_be_public(settings):
 
     [error] = check_attachments_are_private()
     assert error.id == "censorship.E001"
+
+
+def test_the_site_search_finds_nothing_of_a_report(report_and_file):
+    report, _ = report_and_file
+    users = visitor_and_member()
+    other_staff = Client(raise_request_exception=False)
+    other_staff.force_login(StaffFactory())
+    users["staff without the permission"] = other_staff
+    terms = [report.reference, *SECRETS.values(), "Confidential", "Gender Queer"]
+
+    leaks = []
+    for who, client in users.items():
+        for term in terms:
+            for kind in ("", "resumes"):
+                url = f"/search/?{urlencode({'q': term, 'kind': kind})}"
+                response = client.get(url)
+                assert response.status_code == 200, url
+                # The page repeats the words searched for: anything else of the report is a leak.
+                if found := [value for value in secrets_in(response, report, url) if value != term]:
+                    leaks.append(f"{who} {url}: {found}")
+                assert "No results" in response.content.decode() or term == "Gender Queer", url
+
+    assert leaks == []
