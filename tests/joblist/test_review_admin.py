@@ -2,6 +2,8 @@
 each asked first, each emailed to the employer and recorded (who, when, the admin log); only
 JobLIST staff may review; the dashboard shows what waits."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
@@ -104,6 +106,9 @@ def test_approving_asks_first_then_publishes_emails_and_records(staff_client, re
     waiting.refresh_from_db()
     assert waiting.status == JobPosting.Status.PUBLISHED and waiting.reviewed_by == reviewer
     assert abs((waiting.reviewed_at - timezone.now()).total_seconds()) < 60
+    # Published from the approval, for a 30-day run.
+    assert abs((waiting.published_at - timezone.now()).total_seconds()) < 60
+    assert waiting.expires_at - waiting.published_at == timedelta(days=30)
     assert JobPosting.objects.visible().get() == waiting
     [email] = mail.outbox
     assert email.to == ["rosa@lakeside.example.org"]
@@ -276,8 +281,6 @@ def test_saved_searches_are_read_only(staff_client):
 
 
 def test_the_dashboard_counts_ads_waiting_and_ending_soon(staff_client, waiting):
-    from datetime import timedelta
-
     soon = timezone.now() - timedelta(days=25)
     JobPostingFactory(published=True, published_at=soon, expires_at=soon + timedelta(days=30))
     JobPostingFactory(published=True)  # 29 days to go
