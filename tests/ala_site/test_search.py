@@ -83,6 +83,10 @@ def test_nothing_unpublished_expired_or_confidential_is_found(client):
     JobPostingFactory(title=f"Expired {WORD} librarian", expired=True)
     JobPostingFactory(title=f"Run over {WORD} librarian", run_over=True)
     JobPostingFactory(title=f"Rejected {WORD} librarian", rejected=True)
+    withdrawn = published_job(title=f"Withdrawn {WORD} librarian")  # taken down by its employer mid-run
+    withdrawn.status = withdrawn.Status.WITHDRAWN
+    withdrawn.save()
+    published_job(days_ago=-2, title=f"Scheduled {WORD} librarian")  # approved, on the board in two days
     published_job(title=f"Deadline passed {WORD} librarian", application_deadline=timezone.localdate() - timedelta(1))
     ProductFactory(title=f"Withdrawn {WORD} poster", is_published=False)
     BookResumeFactory(title=f"Unpublished {WORD} novel", is_published=False)
@@ -328,11 +332,38 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client):
     assert many == session + 1 + 1 + len({hit.kind.key for hit in hits})
 
 
+HEADER_FORM = '<form class="site-search" role="search" method="get" action="/search/" aria-label="Site search">'
+HEADER_LABEL = '<label class="visually-hidden" for="site-search-q">Search the site</label>'
+HEADER_BOX = 'type="search" id="site-search-q" name="q"'
+
+
 def test_the_header_has_a_search_box_on_every_page(client):
     page = client.get("/").content.decode()
 
-    assert '<form class="site-search" role="search" method="get" action="/search/" aria-label="Site search">' in page
-    assert '<label class="visually-hidden" for="site-search-q">Search the site</label>' in page
+    assert HEADER_FORM in page
+    assert HEADER_LABEL in page
+    assert HEADER_BOX in page
+
+
+def test_every_public_page_and_every_sitemap_page_has_the_header_search_box(client):
+    """Every HTML page a visitor can reach (the smoke list, everything in the sitemap, a missing page)."""
+    from django.core.management import call_command
+
+    from tests.ala_site.test_smoke import PUBLIC_PAGES
+    from tests.sitemap_utils import sitemap_paths
+
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    paths = list(dict.fromkeys([*PUBLIC_PAGES, *sitemap_paths(client)]))
+    assert len(paths) > 50
+    without = []
+    for path in [*paths, "/no-such-page/"]:
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        page = response.content.decode()
+        if page.count(HEADER_FORM) != 1 or HEADER_LABEL not in page or HEADER_BOX not in page:
+            without.append(path)
+
+    assert without == []
 
 
 def test_results_for_the_registry_directly():
