@@ -1,5 +1,5 @@
-"""The public censorship pages in a real browser: axe on the hub, the data page's charts, the
-résumé directory and a résumé; a résumé on a 320 px phone; a résumé printed."""
+"""The public censorship pages in a real browser: axe on the hub, the data page's charts (and its
+figures from consenting reports), the résumé directory and a résumé; a résumé on a 320 px phone; a résumé printed."""
 
 import io
 
@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
-from censorship import demo_content
+from censorship import demo_content, demo_reports
 from censorship.models import BookResume
 from tests.censorship.factories import (
     ResumeRecognitionFactory,
@@ -33,6 +33,7 @@ def cover():
 def site(transactional_db, live_server):
     """The censorship demo, with one résumé as full as staff make them (cover, reviews, history)."""
     demo_content.seed(log=lambda message: None)
+    demo_reports.seed(log=lambda message: None)  # the data page's figures from consenting reports
     resume = BookResume.objects.get(slug="looking-for-alaska")
     resume.image = cover()
     resume.image_alt = "The cover of Looking for Alaska: a plume of smoke on a white background"
@@ -73,6 +74,9 @@ def test_charts_are_named_images_beside_tables(page, site):
     # The description (aria-describedby is the <desc>) tells the highest and lowest years.
     description = attempts.evaluate("svg => svg.querySelector('desc').textContent")
     assert "Highest: 2022, 1,269" in description
+    # The figures counted from consenting reports (no group under 5) are on the page axe checks.
+    expect(page.get_by_role("heading", name="From reports filed with us")).to_be_visible()
+    expect(page.get_by_role("table", name="Reports by kind of library")).to_be_visible()
 
 
 @pytest.mark.parametrize("path", [RESUME, "/censorship/data/", "/censorship/resumes/"])
