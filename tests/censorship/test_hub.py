@@ -71,7 +71,30 @@ def test_an_unpublished_resume_is_not_linked_from_the_hub(client):
     assert "Draft" in visible_text(page)
 
 
-@pytest.mark.parametrize("url", ["/censorship/", "/censorship/data/", "/censorship/resumes/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/censorship/",
+        "/censorship/data/",
+        "/censorship/data.csv",
+        "/censorship/most-challenged.csv",
+        "/censorship/resumes/",
+        "/censorship/resumes/crank/",
+    ],
+)
 def test_read_only_pages_take_get_and_head_only(client, url):
+    BookResumeFactory(title="Crank", slug="crank")
+
     assert client.head(url).status_code == 200
-    assert client.post(url).status_code == 405
+    for method in (client.post, client.put, client.delete):
+        assert method(url).status_code == 405
+
+
+def test_the_report_form_takes_get_head_and_post_and_its_thank_you_page_get_and_head():
+    from django.test import Client
+
+    client = Client()
+    assert client.head("/censorship/report/").status_code == 200
+    assert client.put("/censorship/report/").status_code == 405
+    assert client.head("/censorship/report/thanks/").status_code == 302  # no report from this browser yet
+    assert client.post("/censorship/report/thanks/").status_code == 405
