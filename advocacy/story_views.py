@@ -1,7 +1,7 @@
 """Share your story (a public form) and the stories people agreed to publish."""
 
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -24,11 +24,21 @@ def story_new(request):
     initial = {}
     if request.user.is_authenticated:
         initial = {"name": request.user.get_full_name(), "email": request.user.email}
-    form = StoryForm(request.POST or None, initial=initial)
+    # Bound on every POST, even an empty one, so a submission always gets its messages.
+    form = StoryForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            story = form.save()
-            send_templated_email_on_commit("advocacy/email/story_received", {"story": story}, story.email)
+            try:
+                with transaction.atomic():
+                    story = form.save()
+            except IntegrityError:
+                # The same story from the same address is stored already (a double-click, a
+                # reload, a second try): not stored twice, and no second email.
+                if not Story.objects.filter(fingerprint=form.instance.fingerprint).exists():
+                    raise
+            else:
+                send_templated_email_on_commit("advocacy/email/story_received", {"story": story}, story.email)
+        # The same page either way: it is the sender's own story.
         return redirect("advocacy:story_thanks")
     return render(request, "advocacy/story_new.html", {"form": form})
 

@@ -28,7 +28,8 @@ def campaign(request):
 @page_cache.shared_page
 @rate_limit("advocacy-alerts-sign-up", limit=10, period=600)
 def alerts_sign_up(request):
-    form = AlertSignUpForm(request.POST or None)
+    # Bound on every POST, even an empty one, so a submission always gets its messages.
+    form = AlertSignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         AlertSubscriber.sign_up(

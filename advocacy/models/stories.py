@@ -6,6 +6,8 @@ on rejection, why are kept). Approved stories whose author agreed to publication
 congressional office, and each export is recorded.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
@@ -21,6 +23,13 @@ STATES = sorted(US_STATES, key=lambda choice: choice[1])
 STORY_MAX_LENGTH = 5000
 
 validate_zip = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code, like 60601 (or ZIP+4, like 60601-1234).")
+
+
+def story_fingerprint(email, story):
+    """What makes two submissions the same story: the address (any case) and the words (any
+    spacing). A double-click, a reload of the sent form or a second try stores it once."""
+    text = f"{email.strip().lower()}\n{' '.join(story.split())}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class StoryModerationError(Exception):
@@ -64,6 +73,9 @@ class Story(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     rejection_reason = models.TextField(blank=True, editable=False)
+    # Unique, so the same story from the same address is stored once even when two submissions
+    # of it arrive at the same moment (empty only for rows bulk-made by the demo).
+    fingerprint = models.CharField(max_length=64, unique=True, null=True, editable=False)
 
     objects = StoryQuerySet.as_manager()
     # The landing page's stories section links to the published stories once there are some.
@@ -88,6 +100,11 @@ class Story(models.Model):
     @property
     def place(self):
         return f"{self.city}, {self.state}"
+
+    def save(self, *args, **kwargs):
+        if self.fingerprint is None:
+            self.fingerprint = story_fingerprint(self.email, self.story)
+        super().save(*args, **kwargs)
 
     def _moderate(self, status, by, allowed_from, reason=""):
         """Move to `status` under a row lock. The decision was made on the story as this copy shows

@@ -305,6 +305,21 @@ def test_bad_input_is_shown_next_to_its_field_and_nothing_is_stored(fields, fiel
     assert not mail.outbox
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("", "application/x-www-form-urlencoded"), ('{"email": "pat@example.org"}', "application/json")],
+)
+def test_an_empty_or_unreadable_submission_says_what_is_missing(body, content_type):
+    response = Client().post("/advocacy/alerts/", body, content_type=content_type)
+
+    assert response.status_code == 200
+    page = visible_text(response.content)
+    for message in ("Enter your email address.", "Enter your name.", "Enter your ZIP code."):
+        assert message in page
+    assert not AlertSubscriber.objects.exists()
+    assert not mail.outbox
+
+
 def test_a_chosen_state_wins_over_the_zip_prefix_and_zip_plus_four_is_accepted():
     sign_up(zip_code="52761-1234", state="IL")  # Muscatine, Iowa, by a reader who chose Illinois
     subscriber = AlertSubscriber.objects.get()

@@ -163,6 +163,60 @@ def test_script_in_a_story_is_shown_as_text(client):
     assert "<img src=x" not in page
 
 
+def test_script_in_every_field_is_stored_as_typed_and_shown_as_text(client):
+    script = "<script>alert(1)</script>"
+    fields = {"name": f"Ana {script}", "library": f"{script} Library", "city": f"Spring{script}", "story": script}
+    response = client.post(NEW, answers(publish_consent="yes", **fields))
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert (story.name, story.library, story.city, story.story) == tuple(fields.values())
+
+    refused = client.post(NEW, answers(email=f"{script}@example.org", zip_code=script, state=script)).content.decode()
+    assert script not in refused
+    assert "Enter an email address like name@example.org." in visible_text(refused)
+
+    story.status, story.moderated_at = Story.Status.APPROVED, story.submitted_at
+    story.save()
+    page = client.get(LIST).content.decode()
+    assert script not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4
+
+
+def test_the_same_story_sent_again_is_stored_once_and_confirmed_once(client, run_on_commit):
+    with run_on_commit():
+        first = client.post(NEW, answers())
+    # A double-click, a reload of the sent form, or a second try with other spacing and case.
+    with run_on_commit():
+        again = client.post(
+            NEW,
+            answers(
+                email="ANA@example.org",
+                story="  Our library's job lab helped me  find work after the plant closed.\r\n",
+            ),
+        )
+
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == "/advocacy/stories/thanks/"
+    assert Story.objects.count() == 1
+    assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+
+    # Another story from the same person is a story of its own.
+    with run_on_commit():
+        client.post(NEW, answers(story="The summer reading program kept my kids reading."))
+    assert Story.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_an_empty_submission_says_what_is_missing(client):
+    response = client.post(NEW, "", content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 200
+    page = visible_text(response.content)
+    for message in ("Enter your name.", "Enter your email address.", "Tell us your story."):
+        assert message in page
+    assert Story.objects.count() == 0
+
+
 def test_the_list_shows_approved_stories_with_publish_consent_and_never_an_email(client):
     shown = StoryFactory(
         approved=True, name="Ana R.", library="Rolla Public Library", city="Rolla", state="MO", email="ana@example.org"
