@@ -1,6 +1,8 @@
 """The "Show Up for Libraries" campaign page, the landing page's funding section, the demo content
 (and its links to /advocacy/), and the Advocacy staff group."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -161,9 +163,13 @@ def test_the_demo_volume_adds_confirmed_subscribers_once():
 
 def test_seeding_points_the_banner_and_the_menu_at_the_campaign_page(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    page = client.get("/").content
+    page = client.get("/").content.decode()
 
-    assert ("/advocacy/", "Show Up for Libraries") in links(page)
+    # The site alert banner itself (not just some link on the page) leads to the campaign.
+    banner = re.search(r'<div id="site-alerts".*?</form>', page, re.S)[0]
+    assert "Library funding is under threat" in visible_text(banner)
+    assert links(banner) == [("/advocacy/", "Show Up for Libraries")]
+    assert client.get("/advocacy/").status_code == 200
     assert NavLink.objects.get(menu=NavLink.Menu.MAIN, label="Advocacy & News", parent=None).url == "/advocacy/"
 
 

@@ -1,5 +1,6 @@
-"""A supporter's journey: the campaign page → sign up for alerts (a mistake first) → confirm by the
-emailed link → receive an alert → unsubscribe by its link. Axe-clean on every page on the way."""
+"""A supporter's journey: the landing page's alert banner → the campaign page → sign up for alerts
+(a mistake first) → confirm by the emailed link → receive an alert → unsubscribe by its link.
+Axe-clean on every page on the way."""
 
 import re
 
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 
 from advocacy import demo_campaign
 from advocacy.models import AdvocacyAlert, AlertSubscriber
+from ala_site.models import AlertBanner
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +33,18 @@ def dismiss_cookie_banner(page):
 def test_sign_up_confirm_by_the_emailed_link_then_unsubscribe_by_the_alerts_link(
     page, live_server, axe_violations, console_errors
 ):
+    # The banner as the site's demo once wrote it, to the association's old campaign page: the
+    # campaign's demo moves it to /advocacy/.
+    AlertBanner.objects.create(
+        message="Library funding is under threat. Find out how you can show up for libraries:",
+        link_label="ala.org/showup",
+        link_url="https://www.ala.org/showup",
+    )
     demo_campaign.seed(log=lambda *args: None)
-    page.goto(live_server.url + "/advocacy/")
+    page.goto(live_server.url + "/")
     dismiss_cookie_banner(page)
+    page.get_by_role("region", name="Site alert").get_by_role("link", name="Show Up for Libraries").click()
+    expect(page).to_have_url(live_server.url + "/advocacy/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Show Up to Support Library Funding")
     expect(page.get_by_role("heading", name="If you have 5 minutes")).to_be_visible()
     assert axe_violations(page) == []
