@@ -61,6 +61,26 @@ def test_the_list_filters_by_kind(client):
     assert set(titles(everything.content)) == {"A news story", "A press release"}
 
 
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("abc", "Showing 1–10 of 12 articles."),
+        ("0", "Showing 11–12 of 12 articles."),
+        ("-1", "Showing 11–12 of 12 articles."),
+        ("1e9", "Showing 1–10 of 12 articles."),
+        ("9" * 40, "Showing 11–12 of 12 articles."),
+        ("%00", "Showing 1–10 of 12 articles."),
+    ],
+)
+def test_an_odd_page_number_shows_a_real_page(client, page, shown):
+    ArticleFactory.create_batch(12)
+
+    response = client.get(f"/news/?page={page}")
+
+    assert response.status_code == 200
+    assert shown in visible_text(response.content)
+
+
 def test_the_empty_list_says_so(client):
     response = client.get("/news/?kind=press_release")
 

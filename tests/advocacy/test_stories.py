@@ -97,6 +97,16 @@ def test_a_story_of_a_megabyte_is_refused_with_a_clear_message(client, run_on_co
     assert mail.outbox == []
 
 
+def test_a_post_bigger_than_the_server_reads_is_refused_without_error(client, run_on_commit):
+    with run_on_commit():
+        response = client.post(NEW, answers(story="a" * 2_700_000))
+
+    assert response.status_code == 400
+    assert "We could not understand that request" in visible_text(response.content)
+    assert Story.objects.count() == 0
+    assert mail.outbox == []
+
+
 def test_a_story_of_exactly_the_limit_with_line_breaks_is_accepted(client):
     # Browsers send a line break as \r\n and count it as one character.
     story = ("x" * 98 + "\r\n") * 50
@@ -262,6 +272,24 @@ def test_the_list_is_paginated_in_a_constant_number_of_queries(client, django_as
     assert "Showing 1–12 of 40 stories." in visible_text(response.content)
     assert "Showing 37–40 of 40 stories." in visible_text(last_page.content)
     assert 1 <= first_count <= 4
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("abc", "Showing 1–12 of 14 stories."),
+        ("-1", "Showing 13–14 of 14 stories."),
+        ("9" * 40, "Showing 13–14 of 14 stories."),
+        ("%00", "Showing 1–12 of 14 stories."),
+    ],
+)
+def test_an_odd_page_number_shows_a_real_page(client, page, shown):
+    StoryFactory.create_batch(14, approved=True)
+
+    response = client.get(f"{LIST}?page={page}")
+
+    assert response.status_code == 200
+    assert shown in visible_text(response.content)
 
 
 def test_read_only_pages_refuse_post(client):
