@@ -31,6 +31,8 @@ QUERIES = [
     "zzzunfindable",
 ]
 PAGE_SIZE = 20
+TARGET_MS = 100  # issue 14: a search answers in well under 100 ms at 100,000 rows
+SEED_ROUNDS = 3
 
 
 class _DatabaseClock:
@@ -73,8 +75,14 @@ class Command(BaseCommand):
         searchable = kinds()
         if not no_seed:
             per_app = -(-rows // len(searchable))
-            self.stdout.write(f"Loading demo content with {per_app} generated rows per app (made once)...")
-            call_command("seed_demo", volume=per_app, stdout=open("/dev/null", "w"))  # noqa: SIM115
+            for _round in range(SEED_ROUNDS):
+                self.stdout.write(f"Loading demo content with {per_app} generated rows per app (made once)...")
+                call_command("seed_demo", volume=per_app, stdout=open("/dev/null", "w"))  # noqa: SIM115
+                total = sum(kind.queryset().count() for kind in searchable)
+                if total >= rows or total == 0:
+                    break
+                # Some generated rows are not searchable (events long over): generate a little more.
+                per_app = -(-per_app * rows // total) + 1
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         total = 0
@@ -104,6 +112,11 @@ class Command(BaseCommand):
             f"\nSlowest median: {max(medians):.1f} ms for the counts, the ranked page and its rows (no HTML);"
             " 'database ms' is the median time spent waiting for PostgreSQL, the rest is Python."
         )
+        slow = [query for query, median in zip(QUERIES, medians, strict=True) if median >= TARGET_MS]
+        if slow:
+            self.stdout.write(f"Target (a median under {TARGET_MS} ms) missed by: {', '.join(slow)}")
+        else:
+            self.stdout.write(f"Target (a median under {TARGET_MS} ms) met by every search.")
 
         if plans:
             query = QUERIES[0]
