@@ -124,6 +124,7 @@ def check_book(data):
     assert data["name"]
     authors = data["author"] if isinstance(data["author"], list) else [data["author"]]
     assert all(author["name"] for author in authors)
+    assert is_absolute(data["url"])
 
 
 @pytest.fixture
@@ -143,7 +144,10 @@ DEMO_PAGES = [
 
 def test_each_kinds_demo_page_has_valid_json_ld(client, demo_content):
     for path, schema_type, check in DEMO_PAGES:
-        check(the_one(client, path, schema_type))
+        data = the_one(client, path, schema_type)
+        check(data)
+        if "url" in data:  # the page it describes, as its canonical link names it
+            assert data["url"] == settings.SITE_URL + path, path
 
 
 def test_the_organization_is_only_on_the_landing_page_once(client, demo_content):
