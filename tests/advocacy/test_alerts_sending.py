@@ -66,6 +66,7 @@ def test_every_alert_email_carries_a_working_one_click_unsubscribe_link_and_head
     header = message.extra_headers["List-Unsubscribe"]
     assert header == f"<{link[0]}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"To stop these alerts (no login needed, one button), open: {link[0]}" in message.body
     # The headers reach the wire too.
     raw = message.message().as_string()
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw

@@ -279,6 +279,25 @@ def test_staff_write_an_article_in_admin_rendered_once_and_signed(client):
     assert article.updated_by == editor
 
 
+def test_the_admin_refuses_an_image_without_alt_text_and_keeps_one_with_it(client):
+    client.force_login(StaffFactory(is_superuser=True))
+
+    refused = client.post("/admin/advocacy/article/add/", {**admin_form(), "image": picture()})
+
+    assert refused.status_code == 200
+    assert "Describe the image for people who cannot see it." in refused.content.decode()
+    assert not Article.objects.exists()
+
+    saved = client.post("/admin/advocacy/article/add/", {**admin_form(image_alt="A reading room"), "image": picture()})
+
+    assert saved.status_code == 302
+    article = Article.objects.get()
+    assert article.image_alt == "A reading room"
+    assert article.image_rendition  # made once, when saved
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'src="{article.image_rendition.url}" alt="A reading room"' in page
+
+
 def test_the_admin_refuses_the_feeds_address_as_a_slug(client):
     client.force_login(StaffFactory(is_superuser=True))
 
