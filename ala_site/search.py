@@ -26,8 +26,9 @@ from operator import add, or_
 
 from django.apps import apps
 from django.db import connection, migrations, transaction
-from django.db.models import Case, DateTimeField, F, FloatField, Q, Value, When
+from django.db.models import Case, DateTimeField, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Cast
+from django.db.models.lookups import Contains
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -255,12 +256,34 @@ def _matches(kind, text, words, queryset=None):
     rank = Value(0.0, output_field=FloatField())
     for word in words:
         where_found = [
-            When(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in kind.fields[weight])), then=WEIGHTS[weight])
+            When(reduce(or_, (_contains(name, word) for name in kind.fields[weight])), then=WEIGHTS[weight])
             for weight in sorted(kind.fields)
         ]
-        queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in kind.all_fields())))
+        queryset = queryset.filter(reduce(or_, (_contains(name, word) for name in kind.all_fields())))
         rank = rank + Case(*where_found, default=0.0, output_field=FloatField())
     return queryset.annotate(rank=rank)
+
+
+class _Casefold(Func):
+    """SQLite: the text case-folded by Python (SQLite's own LIKE and lower() fold ASCII letters only)."""
+
+    function = "ALA_CASEFOLD"
+    output_field = TextField()
+
+
+def _casefold(text):
+    return text.casefold() if isinstance(text, str) else text
+
+
+def _contains(name, word):
+    """SQLite: whether field `name` holds `word`, whatever its case ("économie" finds "Économie", as
+    PostgreSQL's full-text search does). ASCII words keep LIKE, which folds their case itself."""
+    if word.isascii():
+        return Q(**{f"{name}__icontains": word})
+    # Registered on the connection the query will run on (a cheap call; connections come and go).
+    connection.ensure_connection()
+    connection.connection.create_function("ALA_CASEFOLD", 1, _casefold, deterministic=True)
+    return Q(Contains(_Casefold(name), word.casefold()))
 
 
 def _ranked_rows(kind, matches):

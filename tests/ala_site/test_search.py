@@ -142,6 +142,18 @@ def test_every_word_must_be_found(client):
     assert found_urls(response) == [both.get_absolute_url()]
 
 
+def test_words_with_accents_are_found_whatever_their_case(client):
+    """SQLite's LIKE folds ASCII letters only; the search folds every letter, as PostgreSQL does."""
+    poster = ProductFactory(title="Économie du livre poster", short_description="Ein Plakat für die Bücherei.")
+
+    for query in ("économie", "Économie", "BÜCHEREI", "bücherei"):
+        response, page = search(client, q=query)
+        assert found_urls(response) == [poster.get_absolute_url()], query
+    assert "<mark>Bücherei</mark>" in page
+    _, accented = search(client, q="économie")
+    assert "<mark>Économie</mark> du livre poster" in accented
+
+
 def test_matched_words_are_highlighted(client):
     ProductFactory(title=f"{WORD.title()} reading poster", short_description=f"A {WORD} poster for your library.")
 
