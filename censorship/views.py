@@ -61,8 +61,9 @@ def hub(request):
 def report_figures():
     """Figures counted from the reports people filed, where they consented to disclosure.
 
-    censorship.report_stats.consented_report_counts() (the report work's) gives each group's count,
-    or None for a group under five reports, shown as "fewer than 5". None when nothing is to show.
+    censorship.report_stats.consented_report_counts() (the report work's) gives each group's count:
+    small years and kinds of library pooled into an "other" row of at least five, a small kind of
+    reason as None, shown as "fewer than 5". None when nothing is to show.
     """
     if find_spec("censorship.report_stats") is None:
         return None
