@@ -210,15 +210,19 @@ def banner_lines(request):
     return window_lines(AlertBanner, "is_active", "starts_at", "ends_at", labels)
 
 
-def _viewable_models(user):
-    """(app label, model name) of every model `user` may see in the admin (view or change)."""
-    models = set()
-    for name in user.get_all_permissions():
-        app_label, _, codename = name.partition(".")
-        action, _, model = codename.partition("_")
-        if action in ("view", "change") and model:
-            models.add((app_label, model))
-    return models
+def _viewable_models(request):
+    """(app label, model name) of every model the admin lets `request.user` see (view or change).
+
+    Asked of each ModelAdmin, not read off permission names: an admin may demand more than the
+    model's view permission (challenge reports need the Intellectual Freedom permission too).
+    """
+    from django.contrib import admin
+
+    return {
+        (model._meta.app_label, model._meta.model_name)
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.has_view_or_change_permission(request)
+    }
 
 
 ACTION_VERBS = {1: "added", 2: "changed", 3: "deleted"}
@@ -230,7 +234,7 @@ def recent_action_lines(request):
     user = request.user
     entries = LogEntry.objects.select_related("user", "content_type").order_by("-action_time", "-pk")
     if not user.is_superuser:
-        models = _viewable_models(user)
+        models = _viewable_models(request)
         if not models:
             return []
         entries = entries.filter(

@@ -243,18 +243,7 @@ def model_permissions_only():
     return user
 
 
-# ala_site/dashboard.py's "Recent staff actions" picks entries by the user's view/change
-# permissions alone, not by the model admin's has_view_permission (which asks for the dedicated
-# permission too): a staff user given "view challenge report" by mistake reads a report's
-# reference and what was done to it there. Fixed in ala_site, this case passes: drop the mark.
-DASHBOARD_GAP = pytest.mark.xfail(
-    strict=True, reason="ala_site.dashboard.recent_action_lines does not ask the model admin (shared file)"
-)
-
-
-@pytest.mark.parametrize(
-    "make_user", [other_staff, pytest.param(model_permissions_only, marks=DASHBOARD_GAP), UserFactory]
-)
+@pytest.mark.parametrize("make_user", [other_staff, model_permissions_only, UserFactory])
 def test_nobody_else_sees_anything_of_reports_in_the_admin(make_user, staff):
     attachment = ReportAttachmentFactory()
     report = attachment.report
