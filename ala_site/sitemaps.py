@@ -198,6 +198,7 @@ class StaticPagesSitemap(Sitemap):
     url_names = {
         "home": ("ala_site.SiteSettings", "ala_site.Promo", "ala_site.NavLink", "ala_site.QuickLink"),
         "membership:types": ("membership.MembershipType",),
+        "membership:join": ("membership.MembershipType",),
         "donate": ("ala_site.SiteSettings",),
         "store:catalogue": ("store.Product", "store.Category"),
     }

@@ -7,7 +7,7 @@ from django.views.static import serve
 from advocacy.campaign_sitemap import CampaignPagesSitemap
 from advocacy.sitemaps import NewsSitemap, StoryPagesSitemap
 from censorship.sitemaps import BookResumeSitemap, CensorshipPagesSitemap
-from events.sitemaps import EventSitemap
+from events.sitemaps import EventPagesSitemap, EventSitemap
 from joblist.sitemaps import JobListPagesSitemap, JobPostingSitemap
 from membership import views as membership_views
 from store import views as store_views
@@ -24,6 +24,7 @@ sitemaps = on_site_url(
     {
         "pages": StaticPagesSitemap,
         "store": ProductSitemap,
+        "event-pages": EventPagesSitemap,
         "events": EventSitemap,
         "joblist": JobListPagesSitemap,
         "jobs": JobPostingSitemap,

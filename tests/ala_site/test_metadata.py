@@ -128,11 +128,7 @@ NOT_FOR_SEARCH_ENGINES = {
     "/advocacy/alerts/check-your-email/",
     "/advocacy/stories/thanks/",
     "/search/",
-    "/censorship/report/",  # the confidential report form: left out on purpose (censorship/sitemaps.py)
 }
-# Public pages for search engines that the sitemap does not list yet (see the report of issue 14):
-# each is an expected failure, strict, so adding the page to the sitemap turns this red until removed.
-NOT_LISTED_YET = {"/events/", "/events/past/", "/membership/join/"}
 
 
 def indexable_public_pages(client):
@@ -151,16 +147,10 @@ def indexable_public_pages(client):
 
 def test_every_public_page_for_search_engines_is_in_the_sitemap(client, demo_content):
     listed = {path for path, _lastmod in sitemap_urls(client)}
-    pages = [path for path in indexable_public_pages(client) if path not in NOT_LISTED_YET]
+    pages = indexable_public_pages(client)
 
     assert len(pages) > 15
     assert [path for path in pages if path not in listed] == []
-
-
-@pytest.mark.xfail(strict=True, reason="not in the sitemap yet: StaticPagesSitemap or the app's sitemap must list it")
-@pytest.mark.parametrize("path", sorted(NOT_LISTED_YET))
-def test_the_pages_not_listed_yet(client, demo_content, path):
-    assert path in {listed for listed, _lastmod in sitemap_urls(client)}
 
 
 def test_every_searchable_row_is_in_the_sitemap(client, demo_content):

@@ -345,5 +345,11 @@ def test_the_sitemap_lists_the_pages_and_each_published_resume(client):
 
     paths = set(sitemap_paths(client))
 
-    assert {"/censorship/", "/censorship/data/", "/censorship/resumes/", "/censorship/resumes/crank/"} <= paths
+    assert {
+        "/censorship/",
+        "/censorship/data/",
+        "/censorship/resumes/",
+        "/censorship/resumes/crank/",
+        "/censorship/report/",
+    } <= paths
     assert "/censorship/resumes/draft/" not in paths

@@ -16,7 +16,7 @@ from events.models import Event, EventTypePrice
 from membership.models import MembershipType
 from tests.events.factories import EventFactory
 from tests.factories import StaffFactory
-from tests.sitemap_utils import sitemap_paths
+from tests.sitemap_utils import path_of, section_entries, sitemap_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +265,20 @@ def test_an_event_page_costs_the_same_queries_however_many_events_and_prices(cli
     EventFactory.create_batch(20)
     many, sql = query_count(client, event.get_absolute_url())
     assert few == many, sql
+
+
+def test_the_sitemap_lists_the_calendar_and_archive_changed_when_an_event_last_ended(client):
+    ended = EventFactory(past=True)
+    EventFactory()  # not over yet
+    # Both last edited well before the one ended (the sitemap shows dates, so days apart).
+    Event.objects.update(updated_at=ended.ends_at - timedelta(days=3))
+    page_cache.bump()
+
+    entries = {path_of(location): lastmod for location, lastmod in section_entries(client, "/sitemap-event-pages.xml")}
+
+    assert set(entries) == {"/events/", "/events/past/"}
+    # The calendar and archive changed when the event ended (it moved to the archive), by the clock alone.
+    assert set(entries.values()) == {ended.ends_at.date().isoformat()}
 
 
 def test_the_sitemap_lists_published_events(client):
