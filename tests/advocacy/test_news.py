@@ -62,7 +62,7 @@ def test_the_list_filters_by_kind(client):
 
 
 @pytest.mark.parametrize(
-    ("page", "shown"),
+    ("number", "shown"),
     [
         ("abc", "Showing 1–10 of 12 articles."),
         ("0", "Showing 11–12 of 12 articles."),
@@ -72,10 +72,10 @@ def test_the_list_filters_by_kind(client):
         ("%00", "Showing 1–10 of 12 articles."),
     ],
 )
-def test_an_odd_page_number_shows_a_real_page(client, page, shown):
+def test_an_odd_page_number_shows_a_real_page(client, number, shown):
     ArticleFactory.create_batch(12)
 
-    response = client.get(f"/news/?page={page}")
+    response = client.get(f"/news/?page={number}")
 
     assert response.status_code == 200
     assert shown in visible_text(response.content)

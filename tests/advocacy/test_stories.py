@@ -275,7 +275,7 @@ def test_the_list_is_paginated_in_a_constant_number_of_queries(client, django_as
 
 
 @pytest.mark.parametrize(
-    ("page", "shown"),
+    ("number", "shown"),
     [
         ("abc", "Showing 1–12 of 14 stories."),
         ("-1", "Showing 13–14 of 14 stories."),
@@ -283,10 +283,10 @@ def test_the_list_is_paginated_in_a_constant_number_of_queries(client, django_as
         ("%00", "Showing 1–12 of 14 stories."),
     ],
 )
-def test_an_odd_page_number_shows_a_real_page(client, page, shown):
+def test_an_odd_page_number_shows_a_real_page(client, number, shown):
     StoryFactory.create_batch(14, approved=True)
 
-    response = client.get(f"{LIST}?page={page}")
+    response = client.get(f"{LIST}?page={number}")
 
     assert response.status_code == 200
     assert shown in visible_text(response.content)
