@@ -260,6 +260,12 @@ class MoneyAction:
         if order.status == Order.Status.REFUNDED:
             refunded = _when(order.refunded_at)
             return f"Order {order.reference} was refunded already ({refunded}): there is nothing to refund."
+        if order.failure == Order.Failure.PAID_ELSEWHERE:
+            # Refunding the order would tell the selling app to undo the item the other order paid for.
+            return (
+                f"Order {order.reference} failed: {order.status_message} Refund its payment alone "
+                "(Payments, “refund due”); the other order keeps what it paid for."
+            )
         return f"Order {order.reference} is {status}: no money was taken for it, so there is nothing to refund."
 
     def effects(self, order):
@@ -432,7 +438,7 @@ class OrderAdmin(admin.ModelAdmin):
             "original": order,
             "action": action,
             "orders": [(order, action.effects(order))],
-            "problems": order.stock_problems() if action.is_payment else [],
+            "problems": order.payment_problems() if action.is_payment else [],
             "form": form,
             "cancel_url": change_url,
         }
@@ -454,7 +460,7 @@ class OrderAdmin(admin.ModelAdmin):
         refusal = action.refusal(order)
         if refusal:  # someone else got there first
             return False, refusal
-        problems = order.stock_problems()
+        problems = order.payment_problems()
         return False, f"{order.reference}: not recorded, nothing was changed. {' '.join(problems)}".strip()
 
     @staticmethod
@@ -507,7 +513,9 @@ class OrderAdmin(admin.ModelAdmin):
             "action": action,
             "orders": [(order, action.effects(order)) for order in ready],
             "skipped": skipped,
-            "problems": [problem for order in ready for problem in order.stock_problems()] if action.is_payment else [],
+            "problems": [problem for order in ready for problem in order.payment_problems()]
+            if action.is_payment
+            else [],
             "form": form,
             "bulk": True,
             "selected": [order.pk for order in ready],

@@ -51,6 +51,7 @@ class Order(models.Model):
         NONE = "", "—"
         PAYMENT = "payment", "Payment not accepted"
         STOCK = "stock", "Sold out before payment"
+        PAID_ELSEWHERE = "duplicate", "Already paid for in another order"
 
     class Method(models.TextChoices):
         NONE = "", "—"
@@ -235,12 +236,19 @@ class Order(models.Model):
         call on a payable order does anything. Stock is checked and lowered under row locks in one
         transaction; if an item sold out meanwhile the order fails instead and nothing is oversold.
 
-        `payment` is the confirmed online payment being applied. If the order cannot take it
-        (cancelled, refunded, sold out, or paid by another payment) the payment is flagged
-        "refund due" for staff: money taken is never kept silently.
+        What another app sells (a job ad, a registration, a membership term) is paid for once: its
+        rows are locked in the same transaction, and if another order already paid for one of them
+        (the buyer opened the checkout twice) this order fails (Failure.PAID_ELSEWHERE) and nothing
+        is fulfilled. `order_payment_failed` is not sent then: the item itself is paid, by the other
+        order, and an app that undoes its item on that signal would undo the other order's purchase.
 
-        A payment recorded by staff (method OFFLINE) on an order whose items sold out changes
-        nothing: staff are told, and the money they hold is not the site's to turn into a failure.
+        `payment` is the confirmed online payment being applied. If the order cannot take it
+        (cancelled, refunded, sold out, already paid for elsewhere, or paid by another payment) the
+        payment is flagged "refund due" for staff: money taken is never kept silently.
+
+        A payment recorded by staff (method OFFLINE) on an order whose items sold out or were paid
+        for in another order changes nothing: staff are told (payment_problems()), and the money
+        they hold is not the site's to turn into a failure.
         """
         with transaction.atomic():
             order = self._locked()
@@ -263,10 +271,38 @@ class Order(models.Model):
             products = list(Product.objects.select_for_update().filter(pk__in=needed).order_by("pk"))
             problems = [p.stock_problem(needed[p.pk]) for p in products]
             problems = [problem for problem in problems if problem]
-            if problems and method == self.Method.OFFLINE:
+            # After the products, in the same order every time: two payments for one item wait for
+            # each other here, and the second sees the first's order paid.
+            order._lock_items()
+            paid_elsewhere = order.paid_elsewhere()
+            if (problems or paid_elsewhere) and method == self.Method.OFFLINE:
                 self.refresh_from_db()
                 return False
-            if problems:
+            if paid_elsewhere:
+                already = "; ".join(
+                    f"“{line.description}” was already paid for in order {other.reference}"
+                    for line, other in paid_elsewhere
+                )
+                refund = "this payment will be refunded" if payment else "any payment taken will be refunded"
+                order.status = self.Status.FAILED
+                order.failure = self.Failure.PAID_ELSEWHERE
+                ending = f"; {refund}."  # kept whole however long the descriptions are
+                order.status_message = already[: 500 - len(ending)] + ending
+                order.save(update_fields=["status", "failure", "status_message", "updated_at"])
+                order.record(
+                    OrderEvent.Kind.FAILED,
+                    amount=payment.total if payment is not None else None,
+                    detail=f"{already}.",
+                )
+                if payment is not None:
+                    others = list(dict.fromkeys(other.reference for _, other in paid_elsewhere))
+                    order._flag_refund_due(
+                        payment,
+                        f"What it pays for was already paid for in order{'s' if len(others) > 1 else ''} "
+                        f"{', '.join(others)}.",
+                    )
+                paid = False
+            elif problems:
                 order.status = self.Status.FAILED
                 order.failure = self.Failure.STOCK
                 order.status_message = (
@@ -364,6 +400,65 @@ class Order(models.Model):
             needed[product_id] = needed.get(product_id, 0) + quantity
         return needed
 
+    def _item_lines(self):
+        """The lines for what other apps sold (their items), not the store's own products."""
+        return self.lines.exclude(kind=OrderLine.Kind.PRODUCT).filter(
+            content_type__isnull=False, object_id__isnull=False
+        )
+
+    def _lock_items(self):
+        """Lock the rows of the order's items, by content type then primary key (inside mark_paid's transaction).
+
+        On PostgreSQL a second payment for the same item waits here until the first commits; SQLite's
+        IMMEDIATE transactions already hold the write lock from BEGIN.
+        """
+        wanted = {}
+        for content_type_id, object_id in self._item_lines().values_list("content_type_id", "object_id"):
+            wanted.setdefault(content_type_id, set()).add(object_id)
+        for content_type_id in sorted(wanted):
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None:  # its app was removed: nothing left to lock
+                continue
+            rows = model._base_manager.select_for_update().filter(pk__in=wanted[content_type_id]).order_by("pk")
+            list(rows.values_list("pk", flat=True))
+
+    def paid_elsewhere(self):
+        """[(line, other order)] for each item line that another, paid order already paid for.
+
+        Only a PAID order counts: a refunded one gave the money back (the item may be bought again),
+        and a failed one never delivered it.
+        """
+        lines = list(self._item_lines())
+        if not lines:
+            return []
+        same_item = Q()
+        for line in lines:
+            same_item |= Q(content_type_id=line.content_type_id, object_id=line.object_id)
+        first_paid = {}
+        for other in (
+            OrderLine.objects.filter(same_item, order__status=self.Status.PAID)
+            .exclude(order_id=self.pk)
+            .select_related("order")
+            .order_by("order__paid_at", "order_id")
+        ):
+            first_paid.setdefault((other.content_type_id, other.object_id), other.order)
+        return [
+            (line, first_paid[(line.content_type_id, line.object_id)])
+            for line in lines
+            if (line.content_type_id, line.object_id) in first_paid
+        ]
+
+    def payment_problems(self):
+        """Why this order cannot be paid now, checked without locks: sold out, or paid for in another order.
+
+        mark_paid() checks both again under locks; this is for the pay page and staff.
+        """
+        already = [
+            f"“{line.description}” was already paid for in order {other.reference}."
+            for line, other in self.paid_elsewhere()
+        ]
+        return already + self.stock_problems()
+
     def stock_problems(self):
         """What is no longer in stock, checked without locks: a courtesy before taking payment.
 
@@ -374,8 +469,9 @@ class Order(models.Model):
         return [problem for product in products if (problem := product.stock_problem(needed[product.pk]))]
 
     def cancel_if_sold_out(self):
-        """Cancel a payable order whose items sold out, before the buyer is charged. Returns the problems."""
-        problems = self.stock_problems()
+        """Cancel a payable order whose items sold out or were paid for in another order, before the buyer
+        is charged. Returns the problems."""
+        problems = self.payment_problems()
         if problems:
             with transaction.atomic():
                 order = self._locked()
@@ -393,8 +489,9 @@ class Order(models.Model):
         """Staff recorded a payment made outside the site (cheque, invoice, phone, cash). Returns True when paid now.
 
         `method` is an OfflineMethod and `reference` the cheque number or transfer reference.
-        False when the order is not payable (paid, refunded, cancelled) or an item sold out;
-        then nothing changes. The order's leftover online payments are cancelled, as for any payment.
+        False when the order is not payable (paid, refunded, cancelled), an item sold out or what it
+        pays for was paid for in another order (payment_problems() says which); then nothing changes.
+        The order's leftover online payments are cancelled, as for any payment.
         """
         return self.mark_paid(
             by=by, method=self.Method.OFFLINE, note=note, reason=reason, offline_method=method, reference=reference
