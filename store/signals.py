@@ -14,7 +14,8 @@ Selling apps connect receivers; each signal is sent with `sender=Order` and `ord
   a receiver does. A receiver that raises has its own changes rolled back and is recorded as a
   FulfilmentFailure that staff see in admin and retry ("Retry fulfilment", or
   `manage.py retry_fulfilments`), so receivers must be idempotent.
-- `order_payment_failed`: a payment was declined, or an item sold out before payment completed.
+- `order_payment_failed`: a payment was declined, or an item sold out before payment completed (not sent
+  when an item was already paid for in another order: that order keeps it).
 - `order_refunded`: staff refunded the order (or the provider reported a refund, or withdrew the
   payment that paid it).
 - `describe_refund`: staff are about to refund the order and the confirmation page asks each app
