@@ -32,7 +32,19 @@ from tests.joblist.factories import JobPostingFactory, published_job
 from tests.sitemap_utils import index_entries, path_of, section_entries
 from tests.store.factories import ProductFactory
 
-SECTIONS = ["pages", "store", "event-pages", "events", "joblist", "jobs", "advocacy", "news", "stories", "censorship", "resumes"]
+SECTIONS = [
+    "pages",
+    "store",
+    "event-pages",
+    "events",
+    "joblist",
+    "jobs",
+    "advocacy",
+    "news",
+    "stories",
+    "censorship",
+    "resumes",
+]
 
 
 @pytest.fixture
