@@ -11,9 +11,11 @@ from django.db import connections
 
 from advocacy.models import Story
 from advocacy.models.stories import StoryModerationError
+from tests.concurrency import run_at_once
 from tests.factories import StaffFactory
 
 from .news_factories import StoryFactory
+from .test_stories import answers
 
 
 @pytest.mark.django_db(transaction=True)
@@ -71,37 +73,16 @@ def test_the_same_story_sent_twice_at_once_is_stored_once_and_confirmed_once(fil
     """A double-click sends the form twice at the same moment: the unique fingerprint keeps one."""
     from django.test import Client
 
-    answers = {
-        "name": "Ana Reyes",
-        "email": "ana@example.org",
-        "library": "Springfield Public Library",
-        "city": "Springfield",
-        "state": "IL",
-        "zip_code": "62701",
-        "story": "Our library's job lab helped me find work after the plant closed.",
-        "congress_consent": "yes",
-        "publish_consent": "yes",
-        "website": "",
-    }
-    start = threading.Barrier(2)
     statuses = []
+    errors = run_at_once(
+        lambda client: statuses.append(
+            client.post("/advocacy/stories/new/", answers(publish_consent="yes")).status_code
+        ),
+        [1, 2],
+        prepare=lambda n: Client(REMOTE_ADDR=f"192.0.2.{n}"),
+    )
 
-    def submit(n):
-        try:
-            client = Client(REMOTE_ADDR=f"192.0.2.{n + 1}")
-            start.wait()
-            statuses.append(client.post("/advocacy/stories/new/", answers).status_code)
-        except Exception as error:  # surfaced by the assertion below
-            statuses.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
+    assert errors == []
     assert statuses == [302, 302]
     assert Story.objects.count() == 1
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]

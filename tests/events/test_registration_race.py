@@ -7,9 +7,9 @@ import contextlib
 import threading
 
 import pytest
-from django.db import connections
 
 from events.models import Event, Registration
+from tests.concurrency import run_at_once
 from tests.factories import UserFactory
 
 from .factories import EventFactory
@@ -29,25 +29,11 @@ def race_for_the_last_seat(event, people, monkeypatch):
         return taken
 
     monkeypatch.setattr(Event, "seats_held", seats_held_then_wait)
-    start = threading.Barrier(len(people))
-    errors = []
 
-    def take(user):
-        try:
-            mine = Event.objects.get(pk=event.pk)
-            start.wait()
-            mine.register(user)
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def own_copy(user):
+        return Event.objects.get(pk=event.pk), user
 
-    threads = [threading.Thread(target=take, args=(user,)) for user in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+    return run_at_once(lambda ready: ready[0].register(ready[1]), people, prepare=own_copy)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,6 +15,7 @@ from django.db.backends.sqlite3.base import DatabaseWrapper
 from payments import PaymentStatus
 
 from store.models import Order, Payment, Product
+from tests.concurrency import run_at_once
 
 from .factories import ProductFactory, order_for
 
@@ -42,27 +43,17 @@ def race(product, monkeypatch, use_connection=None):
         payments.append(Payment.objects.create(order=order, variant="dummy", currency="USD", total=order.total))
     ready = use_connection() if use_connection else None  # after the data is made, before the race
 
-    start = threading.Barrier(2)
-    errors = []
+    def own_copy(payment_pk):
+        if ready:
+            connections["default"] = ready()
+        return Payment.objects.get(pk=payment_pk)
 
-    def pay(payment_pk):
-        try:
-            if ready:
-                connections["default"] = ready()
-            payment = Payment.objects.get(pk=payment_pk)
-            start.wait()
-            payment.change_status(PaymentStatus.CONFIRMED)  # the provider's callback
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=pay, args=(payment.pk,)) for payment in payments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+    # The provider's callback, for both payments at once.
+    return run_at_once(
+        lambda payment: payment.change_status(PaymentStatus.CONFIRMED),
+        [payment.pk for payment in payments],
+        prepare=own_copy,
+    )
 
 
 def check_one_sold_and_the_other_refund_due(product):

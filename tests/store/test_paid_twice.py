@@ -14,7 +14,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
-from django.db import connections
 from django.test import Client
 from payments import PaymentStatus
 
@@ -22,6 +21,7 @@ from events.models import Registration
 from joblist.models import JOBLIST_STAFF_GROUP, JobPosting
 from store.models import Order, OrderEvent, OrderLine, Payment, Product
 from store.signals import order_payment_failed
+from tests.concurrency import run_at_once
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import StaffFactory, UserFactory
 from tests.joblist.factories import AdProductFactory, EmployerFactory, JobPostingFactory
@@ -374,25 +374,11 @@ def race(orders, monkeypatch):
 
     monkeypatch.setattr(Order, "paid_elsewhere", paid_elsewhere_after_both_looked)
     payments = [open_payment(order) for order in orders]
-    start = threading.Barrier(2)
-    errors = []
-
-    def pay_at_once(payment_pk):
-        try:
-            payment = Payment.objects.get(pk=payment_pk)
-            start.wait()
-            payment.change_status(PaymentStatus.CONFIRMED)
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=pay_at_once, args=(payment.pk,)) for payment in payments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+    return run_at_once(
+        lambda payment: payment.change_status(PaymentStatus.CONFIRMED),
+        [payment.pk for payment in payments],
+        prepare=lambda pk: Payment.objects.get(pk=pk),
+    )
 
 
 @pytest.mark.django_db(transaction=True)
