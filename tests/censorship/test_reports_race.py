@@ -6,9 +6,9 @@ import contextlib
 import threading
 
 import pytest
-from django.db import connections
 
 from censorship.models import ChallengeReport, ReportNote, ReportStateError
+from tests.concurrency import run_at_once
 from tests.factories import StaffFactory
 
 from .report_factories import ChallengeReportFactory, private_reports_root  # noqa: F401
@@ -29,24 +29,11 @@ def test_two_staff_starting_the_review_at_once_record_one_change(file_database, 
         return allowed
 
     monkeypatch.setattr(ChallengeReport, "allowed_statuses", allowed_then_wait)
-    start = threading.Barrier(len(staff))
-    errors = []
 
-    def review(user):
-        try:
-            mine = ChallengeReport.objects.get(pk=report.pk)
-            start.wait()
-            mine.start_review(by=user)
-        except Exception as error:  # surfaced by the assertions below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def own_copy(user):
+        return ChallengeReport.objects.get(pk=report.pk), user
 
-    threads = [threading.Thread(target=review, args=(user,)) for user in staff]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_at_once(lambda ready: ready[0].start_review(by=ready[1]), staff, prepare=own_copy)
 
     assert [type(error) for error in errors] == [ReportStateError], errors
     assert "already “In review”" in str(errors[0])

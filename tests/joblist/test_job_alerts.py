@@ -2,7 +2,6 @@
 
 import io
 import re
-import threading
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -10,11 +9,11 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 
 from joblist.management.commands.send_job_alerts import MAX_JOBS_PER_EMAIL, send_alert
 from joblist.models import JobPosting, SavedSearch
+from tests.concurrency import run_at_once
 from tests.factories import UserFactory
 
 from .factories import EmployerFactory, JobPostingFactory, published_job
@@ -197,23 +196,9 @@ def test_two_runs_at_once_send_each_search_once(file_database):
     ohio_archivist()
     copies = [SavedSearch.objects.select_related("user").get(pk=search.pk) for _ in range(2)]
     now = timezone.now()
-    start = threading.Barrier(len(copies))
-    errors, results = [], []
+    results = []
 
-    def send(copy):
-        try:
-            start.wait()
-            results.append(send_alert(copy, now))
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=(copy,)) for copy in copies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_at_once(lambda copy: results.append(send_alert(copy, now)), copies)
 
     assert errors == []  # no "database is locked", no deadlock
     assert sorted(results) == [False, True]

@@ -2,7 +2,6 @@
 transaction, and leaves a record in the order's history and Django's admin log."""
 
 import importlib
-import threading
 from decimal import Decimal
 
 import pytest
@@ -18,6 +17,7 @@ from payments.dummy import DummyProvider
 from membership.models import MembershipTerm
 from store import signals
 from store.models import Order, OrderEvent, OrderLine, Payment, Product
+from tests.concurrency import run_at_once
 from tests.factories import StaffFactory, UserFactory
 from tests.membership.factories import MembershipFactory
 
@@ -446,27 +446,18 @@ def refund_race(order_pk, use_connection=None):
     """Two staff members refund the same order at the same moment; returns (results, errors)."""
     staff = [UserFactory(is_staff=True).pk for _ in range(2)]
     ready = use_connection() if use_connection else None
-    start = threading.Barrier(2)
-    results, errors = [], []
+    results = []
 
-    def refund(user_pk):
-        try:
-            if ready:
-                connections["default"] = ready()
-            order = Order.objects.get(pk=order_pk)
-            user = get_user_model().objects.get(pk=user_pk)
-            start.wait()
-            results.append(order.mark_refunded(by=user, restock=True, reason="Returned"))
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def own_copies(user_pk):
+        if ready:
+            connections["default"] = ready()
+        return Order.objects.get(pk=order_pk), get_user_model().objects.get(pk=user_pk)
 
-    threads = [threading.Thread(target=refund, args=(pk,)) for pk in staff]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    def refund(ready):
+        order, user = ready
+        results.append(order.mark_refunded(by=user, restock=True, reason="Returned"))
+
+    errors = run_at_once(refund, staff, prepare=own_copies)
     return sorted(results), errors
 
 
