@@ -39,6 +39,10 @@ CATEGORIES = [
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
 
 
+# How many times Lighthouse is started for one page when it gives no report (see run_lighthouse).
+LIGHTHOUSE_ATTEMPTS = 3
+
+
 def log(message):
     print(message, flush=True)
 
@@ -132,7 +136,6 @@ def warm_up(url):
 
 
 def run_lighthouse(url, report, chrome):
-    report.unlink(missing_ok=True)
     warm_up(url)
     command = [
         "node",
@@ -144,11 +147,15 @@ def run_lighthouse(url, report, chrome):
         f"--output-path={report}",
         "--quiet",
     ]
-    result = subprocess.run(command, env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, text=True)
-    if result.returncode != 0 or not report.exists():
-        log(f"   lighthouse failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
-        return None
-    return json.loads(report.read_text())
+    # Lighthouse itself sometimes fails to record Chrome's trace (NO_NAVSTART) and gives no score
+    # at all: that is tried again. A page that is scored is never re-run, whatever its scores.
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        report.unlink(missing_ok=True)
+        result = subprocess.run(command, env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, text=True)
+        if result.returncode == 0 and report.exists():
+            return json.loads(report.read_text())
+        log(f"   lighthouse failed ({result.returncode}, attempt {attempt}): {result.stderr.strip()[-2000:]}")
+    return None
 
 
 def scores_of(data):
